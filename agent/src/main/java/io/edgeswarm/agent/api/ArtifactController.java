@@ -1,0 +1,149 @@
+package io.edgeswarm.agent.api;
+
+import io.edgeswarm.agent.api.ArtifactViews.ArtifactSummary;
+import io.edgeswarm.agent.api.ArtifactViews.PublishResult;
+import io.edgeswarm.agent.metrics.TransferMetrics;
+import io.edgeswarm.agent.storage.ArtifactName;
+import io.edgeswarm.agent.storage.ArtifactNotFoundException;
+import io.edgeswarm.agent.storage.ArtifactStore;
+import io.edgeswarm.agent.storage.ChunkRegion;
+import io.edgeswarm.agent.storage.Digest;
+import io.edgeswarm.agent.storage.InvalidInputException;
+import io.edgeswarm.agent.storage.Manifest;
+import io.edgeswarm.agent.storage.StoredArtifact;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** Publish, list, read, and delete artifacts, and serve their chunks to peers. */
+@RestController
+@RequestMapping("/api/v1/artifacts")
+class ArtifactController {
+
+    /** Artifacts are immutable, so clients and caches may keep them as long as they like. */
+    private static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
+
+    private final ArtifactStore store;
+    private final TransferMetrics metrics;
+
+    ArtifactController(ArtifactStore store, TransferMetrics metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @PutMapping
+    Mono<ResponseEntity<PublishResult>> publish(@RequestParam String name, ServerHttpRequest request) {
+        ArtifactName artifactName = new ArtifactName(name);
+        return store.publish(artifactName, request.getBody())
+                .doOnSuccess(manifest -> metrics.published(manifest.size()))
+                .doOnError(error -> metrics.publishFailed())
+                .map(manifest -> ResponseEntity.created(URI.create("/api/v1/artifacts/" + manifest.digest()))
+                        .body(PublishResult.of(manifest, name)));
+    }
+
+    /** The brief's diagram names POST as well as PUT: both publish. */
+    @PostMapping
+    Mono<ResponseEntity<PublishResult>> publishByPost(@RequestParam String name, ServerHttpRequest request) {
+        return publish(name, request);
+    }
+
+    @GetMapping
+    List<ArtifactSummary> list() {
+        return store.list().stream().map(a -> ArtifactSummary.of(a, store.namesOf(a.digest()))).toList();
+    }
+
+    @GetMapping("/{digest}")
+    Mono<Void> content(@PathVariable String digest, @RequestHeader(value = HttpHeaders.RANGE, required = false)
+            String range, @RequestHeader(value = HttpHeaders.IF_RANGE, required = false) String ifRange,
+            ServerHttpResponse response) {
+        StoredArtifact artifact = store.require(Digest.parse(digest));
+        Manifest manifest = artifact.manifest();
+        String etag = "\"" + manifest.digest().hex() + "\"";
+        boolean rangeApplies = ifRange == null || ifRange.equals(etag);
+        ByteRange part = rangeApplies ? ByteRange.of(range, manifest.size()) : ByteRange.whole(manifest.size());
+        ChunkRegion region = artifact.contentRegion(part.start(), part.length());
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+        headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+        headers.setETag(etag);
+        headers.setCacheControl(IMMUTABLE);
+        if (part.partial()) {
+            response.setStatusCode(HttpStatus.PARTIAL_CONTENT);
+            headers.set(HttpHeaders.CONTENT_RANGE, part.contentRange(manifest.size()));
+        }
+        return RegionWriter.write(response, region)
+                .doOnSuccess(done -> metrics.served("content", region.length()));
+    }
+
+    @GetMapping("/{digest}/manifest")
+    ResponseEntity<Manifest> manifest(@PathVariable String digest) {
+        Manifest manifest = store.require(Digest.parse(digest)).manifest();
+        return ResponseEntity.ok().cacheControl(IMMUTABLE).eTag(manifest.digest().hex()).body(manifest);
+    }
+
+    @GetMapping("/{digest}/chunks/{index}")
+    Mono<Void> chunk(@PathVariable String digest, @PathVariable String index, ServerHttpResponse response) {
+        long started = System.nanoTime();
+        Digest artifactDigest = Digest.parse(digest);
+        int chunkIndex = parseIndex(index);
+        ChunkRegion region;
+        try {
+            StoredArtifact artifact = store.require(artifactDigest);
+            region = artifact.chunkRegion(chunkIndex);
+            response.getHeaders().setETag("\"" + artifact.manifest().chunkDigest(chunkIndex).hex() + "\"");
+        } catch (RuntimeException miss) {
+            metrics.chunkRequest("miss", Duration.ofNanos(System.nanoTime() - started));
+            throw miss;
+        }
+        response.getHeaders().setContentType(MediaType.APPLICATION_OCTET_STREAM);
+        response.getHeaders().setCacheControl(IMMUTABLE);
+        return RegionWriter.write(response, region).doOnSuccess(done -> {
+            metrics.served("chunk", region.length());
+            metrics.chunkRequest("hit", Duration.ofNanos(System.nanoTime() - started));
+        });
+    }
+
+    @DeleteMapping("/{digest}")
+    Mono<ResponseEntity<Void>> delete(@PathVariable String digest) {
+        Digest target = Digest.parse(digest);
+        return Mono.fromCallable(() -> store.delete(target))
+                .subscribeOn(Schedulers.boundedElastic())
+                .map(deleted -> {
+                    if (!deleted) {
+                        throw new ArtifactNotFoundException("artifact " + target + " is not held here");
+                    }
+                    return ResponseEntity.noContent().<Void>build();
+                });
+    }
+
+    private static int parseIndex(String index) {
+        try {
+            int value = Integer.parseInt(index);
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("chunk index must be a non-negative integer, got '"
+                + (index.length() > 20 ? index.substring(0, 20) + "..." : index) + "'");
+    }
+}

@@ -1,0 +1,65 @@
+package io.edgeswarm.agent.api;
+
+import io.edgeswarm.agent.storage.ArtifactNotFoundException;
+import io.edgeswarm.agent.storage.ChunkNotHeldException;
+import io.edgeswarm.agent.storage.ChunkVerificationException;
+import io.edgeswarm.agent.storage.InvalidInputException;
+import io.edgeswarm.agent.storage.StorageFullException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every failure into an RFC 9457 problem detail with a {@code detail} a user can act on. Spring's own errors
+ * (missing parameter, wrong method, unreadable body) come through the base class in the same form.
+ */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+    @ExceptionHandler(InvalidInputException.class)
+    ProblemDetail invalidInput(InvalidInputException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid input", e.getMessage());
+    }
+
+    @ExceptionHandler(ArtifactNotFoundException.class)
+    ProblemDetail notFound(ArtifactNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Not found", e.getMessage());
+    }
+
+    @ExceptionHandler(ChunkNotHeldException.class)
+    ProblemDetail chunkNotHeld(ChunkNotHeldException e) {
+        return problem(HttpStatus.NOT_FOUND, "Chunk not held", e.getMessage());
+    }
+
+    @ExceptionHandler(RangeNotSatisfiableException.class)
+    ResponseEntity<ProblemDetail> rangeNotSatisfiable(RangeNotSatisfiableException e) {
+        return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                .header(HttpHeaders.CONTENT_RANGE, "bytes */" + e.size())
+                .body(problem(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "Range not satisfiable", e.getMessage()));
+    }
+
+    @ExceptionHandler(ChunkVerificationException.class)
+    ProblemDetail verificationFailed(ChunkVerificationException e) {
+        return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Verification failed", e.getMessage());
+    }
+
+    @ExceptionHandler(StorageFullException.class)
+    ProblemDetail storageFull(StorageFullException e) {
+        log.warn("Refused a write: {}", e.getMessage());
+        return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage());
+    }
+
+    static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
+    }
+}

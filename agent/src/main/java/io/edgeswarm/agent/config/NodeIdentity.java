@@ -1,0 +1,46 @@
+package io.edgeswarm.agent.config;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.Collections;
+import java.util.Map;
+
+/** Who this agent is: its id, zone and labels, with the id defaulted to the host name. */
+public record NodeIdentity(String nodeId, String zone, Map<String, String> labels, String advertiseAddress) {
+
+    public static NodeIdentity from(EdgeswarmProperties properties) {
+        String id = properties.nodeId().isBlank() ? hostName() : properties.nodeId();
+        String address = properties.advertiseAddress().isBlank() ? firstNonLoopbackAddress()
+                : properties.advertiseAddress();
+        return new NodeIdentity(id, properties.zone(), properties.labels(), address);
+    }
+
+    static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "edgeswarm-agent" : env;
+        }
+    }
+
+    static String firstNonLoopbackAddress() {
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address.getAddress().length == 4 && !address.isLinkLocalAddress()) {
+                        return address.getHostAddress();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // fall through to loopback: a single-host swarm still works
+        }
+        return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+}

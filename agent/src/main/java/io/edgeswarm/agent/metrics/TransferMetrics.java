@@ -1,0 +1,78 @@
+package io.edgeswarm.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * Meters for bytes moving in and out of this agent. Names and tags are defined here once; DESIGN.md lists them.
+ * {@code source} says where fetched bytes came from ({@code local} for a publish to this agent, {@code peer},
+ * {@code origin}); {@code locality} whether they crossed zones.
+ */
+@Component
+public class TransferMetrics {
+
+    /** Window of the live rates shown on status pages. */
+    private static final int RATE_WINDOW_SECONDS = 10;
+
+    private final MeterRegistry registry;
+    private final RateMeter inRate;
+    private final RateMeter outRate;
+    private final Counter publishesOk;
+    private final Counter publishesFailed;
+
+    public TransferMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.inRate = new RateMeter(clock, RATE_WINDOW_SECONDS);
+        this.outRate = new RateMeter(clock, RATE_WINDOW_SECONDS);
+        this.publishesOk = publishes(registry, "ok");
+        this.publishesFailed = publishes(registry, "failed");
+    }
+
+    private static Counter publishes(MeterRegistry registry, String outcome) {
+        return Counter.builder("edgeswarm.publishes").description("Artifacts published to this agent")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    public void published(long bytes) {
+        publishesOk.increment();
+        fetched("local", "same_zone", bytes);
+    }
+
+    public void publishFailed() {
+        publishesFailed.increment();
+    }
+
+    /** Bytes that arrived and were stored, by source and locality. */
+    public void fetched(String source, String locality, long bytes) {
+        Counter.builder("edgeswarm.bytes.fetched").description("Verified bytes stored by this agent")
+                .baseUnit("bytes").tags("source", source, "locality", locality).register(registry).increment(bytes);
+        inRate.record(bytes);
+    }
+
+    /** Bytes sent, by what asked: {@code chunk} for peers, {@code content} for clients. */
+    public void served(String endpoint, long bytes) {
+        Counter.builder("edgeswarm.bytes.served").description("Bytes sent by this agent").baseUnit("bytes")
+                .tag("endpoint", endpoint).register(registry).increment(bytes);
+        outRate.record(bytes);
+    }
+
+    /** One chunk request answered, with {@code outcome} hit, miss or busy. */
+    public void chunkRequest(String outcome, Duration latency) {
+        Timer.builder("edgeswarm.chunk.requests").description("Chunk requests answered by this agent")
+                .tag("outcome", outcome).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry).record(latency);
+    }
+
+    public double inBytesPerSecond() {
+        return inRate.bytesPerSecond();
+    }
+
+    public double outBytesPerSecond() {
+        return outRate.bytesPerSecond();
+    }
+}

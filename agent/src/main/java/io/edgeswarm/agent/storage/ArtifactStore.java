@@ -1,0 +1,306 @@
+package io.edgeswarm.agent.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The content-addressed chunk store of one agent. Publishes stream to disk while hashing; partial artifacts take
+ * verified chunks one at a time; every change reaches disk atomically, so a killed agent reopens to a consistent
+ * store ({@link StoreRecovery}).
+ */
+public final class ArtifactStore {
+
+    private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
+    /** Buffers a publish may queue between the network and the disk: bounds memory per publish to about 2 MiB. */
+    private static final int PUBLISH_PREFETCH = 32;
+
+    private final StoreLayout layout;
+    private final int defaultChunkSize;
+    private final long maxBytes;
+    private final Clock clock;
+    private final Scheduler ioScheduler;
+    private final Map<Digest, StoredArtifact> artifacts = new ConcurrentHashMap<>();
+    private final NameIndex names;
+    private final AtomicLong reserved = new AtomicLong();
+
+    /**
+     * @param maxBytes quota for artifact data, or 0 for none
+     * @param ioScheduler where blocking file work runs
+     */
+    public ArtifactStore(Path root, int defaultChunkSize, long maxBytes, Clock clock, Scheduler ioScheduler) {
+        this.layout = new StoreLayout(root);
+        this.defaultChunkSize = defaultChunkSize;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        this.ioScheduler = ioScheduler;
+        this.names = new NameIndex(layout.names());
+    }
+
+    /** Creates or reopens the store, discarding half-written work and re-verifying partial artifacts. */
+    public ArtifactStore open() throws IOException {
+        layout.create();
+        StoreRecovery recovery = new StoreRecovery(layout, clock);
+        recovery.recover().forEach(artifact -> artifacts.put(artifact.digest(), artifact));
+        names.load();
+        log.info("Store at {} holds {} artifacts ({} complete), {} names", layout.root(), artifacts.size(),
+                artifacts.values().stream().filter(StoredArtifact::isComplete).count(), names.snapshot().size());
+        return this;
+    }
+
+    public Path root() {
+        return layout.root();
+    }
+
+    public int defaultChunkSize() {
+        return defaultChunkSize;
+    }
+
+    /**
+     * Streams {@code body} to disk under {@code name}, hashing chunks and the whole as the bytes pass. Memory stays
+     * bounded by {@link #PUBLISH_PREFETCH} buffers; a failed or cancelled publish leaves nothing behind.
+     */
+    public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body) {
+        return Mono.usingWhen(
+                Mono.fromCallable(this::openPublish).subscribeOn(ioScheduler),
+                session -> body.publishOn(ioScheduler, PUBLISH_PREFETCH)
+                        .doOnNext(buffer -> {
+                            try {
+                                session.write(buffer);
+                            } finally {
+                                DataBufferUtils.release(buffer);
+                            }
+                        })
+                        .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
+                        .then(Mono.fromCallable(() -> adopt(session, session.finish(name.value())))),
+                session -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler),
+                (session, error) -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler),
+                session -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler));
+    }
+
+    private PublishSession openPublish() throws IOException {
+        Path temp = layout.tmp().resolve("publish-" + UUID.randomUUID() + ".data");
+        return new PublishSession(temp, defaultChunkSize, new QuotaReservation(reserved, this::storedBytes, maxBytes));
+    }
+
+    /** Moves a finished publish into place under its digest; an identical artifact already held is simply named. */
+    private synchronized Manifest adopt(PublishSession session, Manifest manifest) throws IOException {
+        StoredArtifact existing = artifacts.get(manifest.digest());
+        if (existing != null && existing.isComplete()) {
+            existing.touch(clock.instant());
+            names.put(manifest.name(), manifest.digest(), clock.instant());
+            log.info("Publish of {} matched stored artifact {}; name moved", manifest.name(), manifest.digest());
+            return existing.manifest();
+        }
+        Path staging = layout.tmp().resolve("stage-" + UUID.randomUUID());
+        Files.createDirectory(staging);
+        Files.move(session.tempFile(), StoreLayout.data(staging));
+        session.adopted();
+        AtomicFiles.write(StoreLayout.manifest(staging), ManifestCodec.toJson(manifest));
+        AtomicFiles.fsyncDirectory(staging);
+        Path target = layout.artifactDir(manifest.digest());
+        if (existing != null) {
+            // A partial download of the same content: the publish supersedes it.
+            discard(existing.dir());
+        }
+        AtomicFiles.move(staging, target);
+        StoredArtifact stored = new StoredArtifact(manifest, target, Bitfield.full(manifest.chunkCount()), true,
+                clock.instant());
+        artifacts.put(manifest.digest(), stored);
+        names.put(manifest.name(), manifest.digest(), clock.instant());
+        log.info("Published {} as {} ({} bytes, {} chunks)", manifest.name(), manifest.digest(), manifest.size(),
+                manifest.chunkCount());
+        return manifest;
+    }
+
+    /**
+     * Prepares to receive an artifact chunk by chunk from peers: a sparse data file and an empty bitfield, made
+     * visible atomically. The manifest must already be checked against a trusted digest.
+     */
+    public synchronized StoredArtifact beginPartial(Manifest manifest) throws IOException {
+        StoredArtifact existing = artifacts.get(manifest.digest());
+        if (existing != null) {
+            return existing;
+        }
+        Path staging = layout.tmp().resolve("stage-" + UUID.randomUUID());
+        Files.createDirectory(staging);
+        try (FileChannel data = FileChannel.open(StoreLayout.data(staging), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            if (manifest.size() > 0) {
+                data.write(ByteBuffer.allocate(1), manifest.size() - 1); // sparse: sets the length, allocates little
+            }
+            data.force(true);
+        }
+        Bitfield empty = new Bitfield(manifest.chunkCount());
+        AtomicFiles.write(StoreLayout.bitfield(staging), empty.toByteArray());
+        AtomicFiles.write(StoreLayout.manifest(staging), ManifestCodec.toJson(manifest));
+        Path target = layout.artifactDir(manifest.digest());
+        AtomicFiles.move(staging, target);
+        StoredArtifact partial = new StoredArtifact(manifest, target, empty, false, clock.instant());
+        artifacts.put(manifest.digest(), partial);
+        if (manifest.chunkCount() == 0) {
+            completeIfWhole(partial);
+        }
+        return partial;
+    }
+
+    /**
+     * Verifies and stores one chunk of a partial artifact. The chunk is durable before the bitfield says it is held,
+     * so a crash between the two only costs a refetch. The last chunk triggers a check of the whole digest.
+     *
+     * @throws ChunkVerificationException if the bytes do not hash to the manifest's chunk digest
+     */
+    public void putChunk(Digest digest, int index, ByteBuffer bytes) throws IOException {
+        StoredArtifact artifact = require(digest);
+        Manifest manifest = artifact.manifest();
+        Digest expected = manifest.chunkDigest(index);
+        if (bytes.remaining() != manifest.chunkLength(index)) {
+            throw new ChunkVerificationException(digest, index, expected, sha256(bytes.duplicate()));
+        }
+        Digest actual = sha256(bytes.duplicate());
+        if (!actual.equals(expected)) {
+            throw new ChunkVerificationException(digest, index, expected, actual);
+        }
+        if (artifact.hasChunk(index)) {
+            return;
+        }
+        long offset = manifest.chunkOffset(index);
+        try (FileChannel data = FileChannel.open(artifact.dataFile(), StandardOpenOption.WRITE)) {
+            ByteBuffer toWrite = bytes.duplicate();
+            while (toWrite.hasRemaining()) {
+                offset += data.write(toWrite, offset);
+            }
+            data.force(false);
+        } catch (IOException e) {
+            throw StorageErrors.translate("writing chunk " + index + " of " + digest.shortForm(), e);
+        }
+        synchronized (artifact) {
+            artifact.bitfield().set(index);
+            if (!artifact.isComplete()) {
+                AtomicFiles.write(StoreLayout.bitfield(artifact.dir()), artifact.bitfield().toByteArray());
+            }
+        }
+        completeIfWhole(artifact);
+    }
+
+    private void completeIfWhole(StoredArtifact artifact) throws IOException {
+        Digest whole;
+        synchronized (artifact) {
+            if (artifact.isComplete() || !artifact.bitfield().isComplete()) {
+                return;
+            }
+            whole = StoreRecovery.hashFile(artifact.dataFile(), artifact.manifest().size());
+            if (whole.equals(artifact.digest())) {
+                Files.deleteIfExists(StoreLayout.bitfield(artifact.dir()));
+                AtomicFiles.fsyncDirectory(artifact.dir());
+                artifact.markComplete();
+                log.info("Artifact {} is complete and verified", artifact.digest());
+                return;
+            }
+        }
+        // Every chunk matched yet the whole does not: the manifest itself lied. Keep nothing of it.
+        log.error("Artifact {} hashes to {} although every chunk verified; discarding it", artifact.digest(), whole);
+        delete(artifact.digest());
+        throw new ChunkVerificationException(artifact.digest(), -1, artifact.digest(), whole);
+    }
+
+    public Optional<StoredArtifact> find(Digest digest) {
+        StoredArtifact artifact = artifacts.get(digest);
+        if (artifact != null) {
+            artifact.touch(clock.instant());
+        }
+        return Optional.ofNullable(artifact);
+    }
+
+    public StoredArtifact require(Digest digest) {
+        return find(digest).orElseThrow(() -> new ArtifactNotFoundException("artifact " + digest + " is not held here"));
+    }
+
+    public Collection<StoredArtifact> list() {
+        return artifacts.values().stream().sorted(Comparator.comparing(a -> a.manifest().name())).toList();
+    }
+
+    public Optional<Digest> resolve(ArtifactName name) {
+        return names.resolve(name.value()).map(NameIndex.Entry::digest);
+    }
+
+    /** Names held in the local index, each with the digest it points to. */
+    public Map<String, Digest> names() {
+        Map<String, Digest> result = new java.util.TreeMap<>();
+        names.snapshot().forEach((name, entry) -> result.put(name, entry.digest()));
+        return result;
+    }
+
+    /** Names pointing at {@code digest}. */
+    public List<String> namesOf(Digest digest) {
+        return names().entrySet().stream().filter(e -> e.getValue().equals(digest)).map(Map.Entry::getKey).toList();
+    }
+
+    /** Removes an artifact and the names pointing at it; false if it was not held. */
+    public synchronized boolean delete(Digest digest) throws IOException {
+        StoredArtifact removed = artifacts.remove(digest);
+        names.removeDigest(digest);
+        if (removed == null) {
+            return false;
+        }
+        discard(removed.dir());
+        log.info("Deleted artifact {}", digest);
+        return true;
+    }
+
+    /** Renames a directory into tmp first, so a crash mid-delete never leaves a half artifact in place. */
+    private void discard(Path dir) throws IOException {
+        Path trash = layout.tmp().resolve("trash-" + UUID.randomUUID());
+        AtomicFiles.move(dir, trash);
+        AtomicFiles.deleteRecursively(trash);
+    }
+
+    /** Bytes of verified artifact data held. */
+    public long storedBytes() {
+        return artifacts.values().stream().mapToLong(StoredArtifact::heldBytes).sum();
+    }
+
+    /** Room left: the quota minus what is stored and reserved, and never more than the file system has. */
+    public long freeBytes() {
+        long disk;
+        try {
+            disk = Files.getFileStore(layout.root()).getUsableSpace();
+        } catch (IOException e) {
+            disk = 0;
+        }
+        if (maxBytes <= 0) {
+            return disk;
+        }
+        return Math.max(0, Math.min(disk, maxBytes - storedBytes() - reserved.get()));
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    static Digest sha256(ByteBuffer bytes) {
+        MessageDigest digest = ChunkingHasher.sha256();
+        digest.update(bytes);
+        return Digest.of(digest.digest());
+    }
+}

@@ -1,0 +1,80 @@
+package io.edgeswarm.agent.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import org.springframework.core.io.buffer.DataBuffer;
+
+/**
+ * One publish in flight: bytes go straight to a temp file while they are hashed, so memory stays constant whatever
+ * the size. The temp file is deleted unless the store adopts it.
+ */
+final class PublishSession implements AutoCloseable {
+
+    private final Path tempFile;
+    private final FileChannel channel;
+    private final ChunkingHasher hasher;
+    private final QuotaReservation quota;
+    private boolean adopted;
+
+    PublishSession(Path tempFile, int chunkSize, QuotaReservation quota) throws IOException {
+        this.tempFile = tempFile;
+        this.channel = FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.hasher = new ChunkingHasher(chunkSize);
+        this.quota = quota;
+    }
+
+    /** Writes and hashes one buffer of the body; blocking, so callers run it off the event loop. */
+    void write(DataBuffer buffer) {
+        quota.grow(buffer.readableByteCount());
+        try (DataBuffer.ByteBufferIterator buffers = buffer.readableByteBuffers()) {
+            for (Iterator<ByteBuffer> it = buffers; it.hasNext(); ) {
+                ByteBuffer bytes = it.next();
+                ByteBuffer toWrite = bytes.duplicate();
+                while (toWrite.hasRemaining()) {
+                    channel.write(toWrite);
+                }
+                hasher.update(bytes);
+            }
+        } catch (IOException e) {
+            throw StorageErrors.translate("writing " + tempFile.getFileName(), e);
+        }
+    }
+
+    /** Makes the data durable and returns its manifest; the temp file then waits for {@link #adoptedBy}. */
+    Manifest finish(String name) {
+        try {
+            channel.force(true);
+            channel.close();
+        } catch (IOException e) {
+            throw StorageErrors.translate("flushing " + tempFile.getFileName(), e);
+        }
+        return hasher.finish(name);
+    }
+
+    Path tempFile() {
+        return tempFile;
+    }
+
+    void adopted() {
+        adopted = true;
+    }
+
+    @Override
+    public void close() {
+        quota.release();
+        try {
+            channel.close();
+            if (!adopted) {
+                Files.deleteIfExists(tempFile);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

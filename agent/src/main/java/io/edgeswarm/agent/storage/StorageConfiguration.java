@@ -1,0 +1,21 @@
+package io.edgeswarm.agent.storage;
+
+import io.edgeswarm.agent.config.EdgeswarmProperties;
+import java.io.IOException;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.scheduler.Schedulers;
+
+/** Opens the store at start-up, so a damaged store is repaired (or reported) before any request is taken. */
+@Configuration(proxyBeanMethods = false)
+class StorageConfiguration {
+
+    @Bean
+    ArtifactStore artifactStore(EdgeswarmProperties properties, Clock clock) throws IOException {
+        var storage = properties.storage();
+        long quota = storage.maxBytes() == null ? 0 : storage.maxBytes().toBytes();
+        return new ArtifactStore(storage.dir(), (int) properties.transfer().chunkSize().toBytes(), quota, clock,
+                Schedulers.boundedElastic()).open();
+    }
+}
