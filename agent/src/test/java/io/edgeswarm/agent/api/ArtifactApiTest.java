@@ -1,0 +1,307 @@
+package io.edgeswarm.agent.api;
+
+import static io.edgeswarm.agent.TestBytes.randomBytes;
+import static io.edgeswarm.agent.TestBytes.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Every endpoint of the agent that needs no other agent, against the real server on a random port. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"edgeswarm.transfer.chunk-size=64KB", "edgeswarm.node-id=api-test", "edgeswarm.zone=zone-a"})
+class ArtifactApiTest {
+
+    private static final int CHUNK = 64 * 1024;
+
+    @TempDir
+    static Path storeDir;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) {
+        registry.add("edgeswarm.storage.dir", storeDir::toString);
+    }
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
+    }
+
+    @Test
+    void publishReturnsTheManifestSummaryAndLocation() {
+        byte[] content = randomBytes(2 * CHUNK + 1, 100);
+        String digest = sha256(content);
+
+        client.put().uri("/api/v1/artifacts?name=models/a.bin").bodyValue(content).exchange()
+                .expectStatus().isCreated()
+                .expectHeader().location("/api/v1/artifacts/" + digest)
+                .expectBody()
+                .jsonPath("$.digest").isEqualTo(digest)
+                .jsonPath("$.name").isEqualTo("models/a.bin")
+                .jsonPath("$.size").isEqualTo(content.length)
+                .jsonPath("$.chunkSize").isEqualTo(CHUNK)
+                .jsonPath("$.chunkCount").isEqualTo(3);
+    }
+
+    @Test
+    void publishByPostWorksLikePut() {
+        byte[] content = randomBytes(100, 101);
+
+        client.post().uri("/api/v1/artifacts?name=posted").bodyValue(content).exchange()
+                .expectStatus().isCreated()
+                .expectBody().jsonPath("$.digest").isEqualTo(sha256(content));
+    }
+
+    @Test
+    void publishedArtifactIsListed() {
+        String digest = publish("listed/x", randomBytes(CHUNK, 102));
+
+        client.get().uri("/api/v1/artifacts").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[?(@.digest == '%s')].name".formatted(digest)).isEqualTo("listed/x")
+                .jsonPath("$[?(@.digest == '%s')].complete".formatted(digest)).isEqualTo(true)
+                .jsonPath("$[?(@.digest == '%s')].progress".formatted(digest)).isEqualTo(1.0);
+    }
+
+    @Test
+    void contentIsServedWhole() {
+        byte[] content = randomBytes(3 * CHUNK + 17, 103);
+        String digest = publish("whole", content);
+
+        byte[] body = client.get().uri("/api/v1/artifacts/" + digest).exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .expectHeader().contentLength(content.length)
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(body).isEqualTo(content);
+    }
+
+    @Test
+    void singleRangeIsServedAsPartialContent() {
+        byte[] content = randomBytes(2 * CHUNK, 104);
+        String digest = publish("ranged", content);
+
+        byte[] body = client.get().uri("/api/v1/artifacts/" + digest).header(HttpHeaders.RANGE, "bytes=100-65635")
+                .exchange()
+                .expectStatus().isEqualTo(206)
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 100-65635/" + content.length)
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(body).isEqualTo(Arrays.copyOfRange(content, 100, 65636));
+    }
+
+    @Test
+    void suffixRangeServesTheTail() {
+        byte[] content = randomBytes(1000, 105);
+        String digest = publish("suffix", content);
+
+        byte[] body = client.get().uri("/api/v1/artifacts/" + digest).header(HttpHeaders.RANGE, "bytes=-10")
+                .exchange()
+                .expectStatus().isEqualTo(206)
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes 990-999/1000")
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(body).isEqualTo(Arrays.copyOfRange(content, 990, 1000));
+    }
+
+    @Test
+    void rangePastTheEndIsNotSatisfiable() {
+        String digest = publish("short", randomBytes(1000, 106));
+
+        client.get().uri("/api/v1/artifacts/" + digest).header(HttpHeaders.RANGE, "bytes=1000-").exchange()
+                .expectStatus().isEqualTo(416)
+                .expectHeader().valueEquals(HttpHeaders.CONTENT_RANGE, "bytes */1000")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("1000 bytes"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bytes=abc", "bytes=5-1", "items=0-1", "bytes=0-1,5-6"})
+    void malformedOrMultipleRangesAreIgnoredAndTheWholeIsSent(String range) {
+        byte[] content = randomBytes(500, 107);
+        String digest = publish("ignored-range", content);
+
+        byte[] body = client.get().uri("/api/v1/artifacts/" + digest).header(HttpHeaders.RANGE, range).exchange()
+                .expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(body).isEqualTo(content);
+    }
+
+    @Test
+    void ifRangeWithAStaleValidatorSendsTheWhole() {
+        byte[] content = randomBytes(500, 108);
+        String digest = publish("if-range", content);
+
+        client.get().uri("/api/v1/artifacts/" + digest).header(HttpHeaders.RANGE, "bytes=0-9")
+                .header(HttpHeaders.IF_RANGE, "\"something-else\"").exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentLength(500);
+    }
+
+    @Test
+    void manifestListsEveryChunkDigest() {
+        byte[] content = randomBytes(CHUNK + 3, 109);
+        String digest = publish("manifested", content);
+
+        client.get().uri("/api/v1/artifacts/" + digest + "/manifest").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.digest").isEqualTo(digest)
+                .jsonPath("$.size").isEqualTo(CHUNK + 3)
+                .jsonPath("$.chunks.length()").isEqualTo(2)
+                .jsonPath("$.chunks[1]").isEqualTo(sha256(Arrays.copyOfRange(content, CHUNK, CHUNK + 3)));
+    }
+
+    @Test
+    void chunkIsServedWithItsDigestAsETag() {
+        byte[] content = randomBytes(2 * CHUNK + 5, 110);
+        String digest = publish("chunked", content);
+        byte[] last = Arrays.copyOfRange(content, 2 * CHUNK, 2 * CHUNK + 5);
+
+        byte[] body = client.get().uri("/api/v1/artifacts/" + digest + "/chunks/2").exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + sha256(last).substring(7) + "\"")
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(body).isEqualTo(last);
+    }
+
+    @Test
+    void chunkOutsideTheArtifactIsNotFound() {
+        String digest = publish("few-chunks", randomBytes(CHUNK, 111));
+
+        problem(client.get().uri("/api/v1/artifacts/" + digest + "/chunks/1"), 404, "outside");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "x", "99999999999999", "1.5"})
+    void malformedChunkIndexIsABadRequest(String index) {
+        String digest = publish("index-check", randomBytes(10, 112));
+
+        problem(client.get().uri("/api/v1/artifacts/" + digest + "/chunks/" + index), 400, "chunk index");
+    }
+
+    @Test
+    void unknownDigestIsNotFound() {
+        problem(client.get().uri("/api/v1/artifacts/sha256:" + "0".repeat(64)), 404, "not held");
+        problem(client.get().uri("/api/v1/artifacts/sha256:" + "0".repeat(64) + "/manifest"), 404, "not held");
+        problem(client.get().uri("/api/v1/artifacts/sha256:" + "0".repeat(64) + "/chunks/0"), 404, "not held");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "sha256:abc", "sha1:" + "0000000000000000000000000000000000000000",
+            "sha256:" + "Z000000000000000000000000000000000000000000000000000000000000000"})
+    void malformedDigestIsABadRequest(String digest) {
+        problem(client.get().uri("/api/v1/artifacts/" + digest), 400, "digest");
+    }
+
+    @Test
+    void nameResolvesToTheLatestDigest() {
+        publish("releases/v1/app.tar", randomBytes(10, 113));
+        String latest = publish("releases/v1/app.tar", randomBytes(10, 114));
+
+        client.get().uri("/api/v1/names/releases/v1/app.tar").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.name").isEqualTo("releases/v1/app.tar")
+                .jsonPath("$.digest").isEqualTo(latest);
+    }
+
+    @Test
+    void unknownNameIsNotFound() {
+        problem(client.get().uri("/api/v1/names/never/published"), 404, "never/published");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Upper", "a..b", "-lead"})
+    void malformedNameIsABadRequest(String name) {
+        problem(client.get().uri("/api/v1/names/" + name), 400, "name");
+        problem(client.put().uri("/api/v1/artifacts?name=" + name).bodyValue(new byte[1]), 400, "name");
+    }
+
+    @Test
+    void publishWithoutANameIsABadRequest() {
+        problem(client.put().uri("/api/v1/artifacts").bodyValue(new byte[1]), 400, "name");
+    }
+
+    @Test
+    void deleteRemovesTheArtifact() {
+        String digest = publish("to-delete", randomBytes(CHUNK, 115));
+
+        client.delete().uri("/api/v1/artifacts/" + digest).exchange().expectStatus().isNoContent();
+
+        problem(client.get().uri("/api/v1/artifacts/" + digest), 404, "not held");
+        problem(client.delete().uri("/api/v1/artifacts/" + digest), 404, "not held");
+        problem(client.get().uri("/api/v1/names/to-delete"), 404, "to-delete");
+    }
+
+    @Test
+    void zeroByteArtifactIsServedEmptyAndHasNoRanges() {
+        String digest = publish("empty.bin", new byte[0]);
+        assertThat(digest).isEqualTo("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+
+        client.get().uri("/api/v1/artifacts/" + digest).exchange()
+                .expectStatus().isOk().expectHeader().contentLength(0);
+        client.get().uri("/api/v1/artifacts/" + digest).header(HttpHeaders.RANGE, "bytes=0-0").exchange()
+                .expectStatus().isEqualTo(416);
+        problem(client.get().uri("/api/v1/artifacts/" + digest + "/chunks/0"), 404, "outside");
+    }
+
+    @Test
+    void statusDescribesThisAgent() {
+        String digest = publish("status/x", randomBytes(CHUNK, 116));
+
+        client.get().uri("/api/v1/status").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.id").isEqualTo("api-test")
+                .jsonPath("$.zone").isEqualTo("zone-a")
+                .jsonPath("$.uptimeSeconds").isNumber()
+                .jsonPath("$.store.usedBytes").value(v -> assertThat(((Number) v).longValue()).isPositive())
+                .jsonPath("$.rates.inBytesPerSecond").isNumber()
+                .jsonPath("$.artifacts[?(@.digest == '%s')].name".formatted(digest)).isEqualTo("status/x");
+    }
+
+    @Test
+    void unknownPathIsAProblemNotAnError() {
+        problem(client.get().uri("/api/v1/nothing-here"), 404, "");
+    }
+
+    @Test
+    void wrongMethodIsAProblem() {
+        client.patch().uri("/api/v1/status").exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    private String publish(String name, byte[] content) {
+        return client.put().uri("/api/v1/artifacts?name=" + name).bodyValue(content).exchange()
+                .expectStatus().isCreated()
+                .expectBody(ArtifactViews.PublishResult.class).returnResult().getResponseBody().digest();
+    }
+
+    static void problem(WebTestClient.RequestHeadersSpec<?> request, int status, String detailContains) {
+        request.exchange()
+                .expectStatus().isEqualTo(status)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(status)
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains(detailContains));
+    }
+}

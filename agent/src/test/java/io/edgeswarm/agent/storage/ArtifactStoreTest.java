@@ -1,0 +1,243 @@
+package io.edgeswarm.agent.storage;
+
+import static io.edgeswarm.agent.TestBytes.randomBytes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+class ArtifactStoreTest {
+
+    private static final int CHUNK = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void publishedArtifactIsFoundAgainAfterReopening() throws IOException {
+        byte[] content = randomBytes(3 * CHUNK + 5, 1);
+        Manifest published = publish(open(), "demo/a.bin", content);
+
+        ArtifactStore reopened = open();
+
+        StoredArtifact found = reopened.require(published.digest());
+        assertThat(found.isComplete()).isTrue();
+        assertThat(found.manifest()).isEqualTo(published);
+        assertThat(Files.readAllBytes(found.contentRegion(0, content.length).file())).isEqualTo(content);
+        assertThat(reopened.resolve(new ArtifactName("demo/a.bin"))).contains(published.digest());
+    }
+
+    @Test
+    void zeroByteArtifactIsStoredWithNoChunks() throws IOException {
+        Manifest manifest = publish(open(), "empty", new byte[0]);
+
+        StoredArtifact found = open().require(manifest.digest());
+        assertThat(found.manifest().chunkCount()).isZero();
+        assertThat(found.isComplete()).isTrue();
+        assertThat(found.progress()).isEqualTo(1.0);
+    }
+
+    @Test
+    void publishingTheSameContentTwiceKeepsOneCopyUnderTwoNames() throws IOException {
+        ArtifactStore store = open();
+        byte[] content = randomBytes(CHUNK, 2);
+
+        Manifest first = publish(store, "first", content);
+        Manifest second = publish(store, "second", content);
+
+        assertThat(second.digest()).isEqualTo(first.digest());
+        assertThat(store.list()).hasSize(1);
+        assertThat(store.namesOf(first.digest())).containsExactly("first", "second");
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    @Test
+    void laterPublishMovesTheName() throws IOException {
+        ArtifactStore store = open();
+        publish(store, "tag", randomBytes(10, 3));
+        Manifest newer = publish(store, "tag", randomBytes(10, 4));
+
+        assertThat(open().resolve(new ArtifactName("tag"))).contains(newer.digest());
+    }
+
+    @Test
+    void bodyThatFailsMidwayLeavesNothingBehind() throws IOException {
+        ArtifactStore store = open();
+        Flux<DataBuffer> broken = Flux.concat(buffers(randomBytes(CHUNK, 5), 4096),
+                Flux.error(new IOException("client went away")));
+
+        assertThatThrownBy(() -> store.publish(new ArtifactName("broken"), broken).block())
+                .hasMessageContaining("client went away");
+
+        assertThat(store.list()).isEmpty();
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    @Test
+    void publishOverQuotaIsRefusedAndLeavesNothingBehind() throws IOException {
+        ArtifactStore store = new ArtifactStore(dir, CHUNK, 2 * CHUNK, Clock.systemUTC(), Schedulers.boundedElastic())
+                .open();
+        publish(store, "fits", randomBytes(CHUNK, 6));
+
+        assertThatThrownBy(() -> publish(store, "too-big", randomBytes(2 * CHUNK, 7)))
+                .isInstanceOf(StorageFullException.class);
+
+        assertThat(store.list()).hasSize(1);
+        assertThat(tmpEntries()).isEmpty();
+        assertThat(store.freeBytes()).isEqualTo(CHUNK);
+    }
+
+    @Test
+    void deleteRemovesDataAndNames() throws IOException {
+        ArtifactStore store = open();
+        Manifest manifest = publish(store, "gone", randomBytes(CHUNK, 8));
+
+        assertThat(store.delete(manifest.digest())).isTrue();
+
+        assertThat(store.find(manifest.digest())).isEmpty();
+        assertThat(store.resolve(new ArtifactName("gone"))).isEmpty();
+        assertThat(open().list()).isEmpty();
+    }
+
+    @Test
+    void halfWrittenPublishesAreRemovedOnRestart() throws IOException {
+        ArtifactStore store = open();
+        publish(store, "kept", randomBytes(CHUNK, 9));
+        // What a kill -9 mid-publish leaves: a temp data file and a staging directory never renamed into place.
+        Files.write(dir.resolve("tmp/publish-crashed.data"), randomBytes(CHUNK / 2, 10));
+        Files.createDirectories(dir.resolve("tmp/stage-crashed"));
+        Files.write(dir.resolve("tmp/stage-crashed/data"), randomBytes(CHUNK, 11));
+
+        ArtifactStore reopened = open();
+
+        assertThat(tmpEntries()).isEmpty();
+        assertThat(reopened.list()).extracting(a -> a.manifest().name()).containsExactly("kept");
+    }
+
+    @Test
+    void damagedArtifactDirectoryIsDiscardedOnRestart() throws IOException {
+        ArtifactStore store = open();
+        Manifest good = publish(store, "good", randomBytes(CHUNK, 12));
+        Manifest bad = publish(store, "bad", randomBytes(CHUNK, 13));
+        Files.write(dir.resolve("artifacts").resolve(bad.digest().hex()).resolve("data"), new byte[10]);
+
+        ArtifactStore reopened = open();
+
+        assertThat(reopened.find(good.digest())).isPresent();
+        assertThat(reopened.find(bad.digest())).isEmpty();
+        assertThat(dir.resolve("artifacts").resolve(bad.digest().hex())).doesNotExist();
+    }
+
+    @Test
+    void verifiedChunksCompleteAPartialArtifact() throws IOException {
+        byte[] content = randomBytes(2 * CHUNK + 100, 14);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        store.beginPartial(manifest);
+
+        for (int i = 0; i < manifest.chunkCount(); i++) {
+            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+
+        StoredArtifact artifact = store.require(manifest.digest());
+        assertThat(artifact.isComplete()).isTrue();
+        assertThat(Files.readAllBytes(artifact.contentRegion(0, content.length).file())).isEqualTo(content);
+        assertThat(open().require(manifest.digest()).isComplete()).isTrue();
+    }
+
+    @Test
+    void chunkThatDoesNotMatchTheManifestIsRefused() throws IOException {
+        byte[] content = randomBytes(2 * CHUNK, 15);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        store.beginPartial(manifest);
+        ByteBuffer corrupt = chunk(content, manifest, 1);
+        corrupt.put(0, (byte) (corrupt.get(0) ^ 1));
+
+        assertThatThrownBy(() -> store.putChunk(manifest.digest(), 1, corrupt))
+                .isInstanceOf(ChunkVerificationException.class);
+
+        assertThat(store.require(manifest.digest()).hasChunk(1)).isFalse();
+    }
+
+    @Test
+    void partialArtifactResumesWithItsVerifiedChunksAfterRestart() throws IOException {
+        byte[] content = randomBytes(4 * CHUNK, 16);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        store.beginPartial(manifest);
+        store.putChunk(manifest.digest(), 0, chunk(content, manifest, 0));
+        store.putChunk(manifest.digest(), 2, chunk(content, manifest, 2));
+
+        StoredArtifact resumed = open().require(manifest.digest());
+
+        assertThat(resumed.isComplete()).isFalse();
+        assertThat(resumed.bitfield().snapshot().stream().toArray()).containsExactly(0, 2);
+    }
+
+    @Test
+    void chunkCorruptedOnDiskBeforeRestartIsDroppedAndNotServed() throws IOException {
+        byte[] content = randomBytes(3 * CHUNK, 17);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        store.beginPartial(manifest);
+        for (int i = 0; i < 2; i++) {
+            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+        // A torn write: the bitfield claims chunk 1 but its bytes on disk are damaged.
+        try (RandomAccessFile data = new RandomAccessFile(
+                dir.resolve("artifacts").resolve(manifest.digest().hex()).resolve("data").toFile(), "rw")) {
+            data.seek(CHUNK + 10);
+            data.write(0xFF ^ content[CHUNK + 10]);
+        }
+
+        StoredArtifact resumed = open().require(manifest.digest());
+
+        assertThat(resumed.hasChunk(0)).isTrue();
+        assertThat(resumed.hasChunk(1)).isFalse();
+        assertThatThrownBy(() -> resumed.chunkRegion(1)).isInstanceOf(ChunkNotHeldException.class);
+    }
+
+    private ArtifactStore open() throws IOException {
+        return new ArtifactStore(dir, CHUNK, 0, Clock.systemUTC(), Schedulers.boundedElastic()).open();
+    }
+
+    private static Manifest publish(ArtifactStore store, String name, byte[] content) {
+        return store.publish(new ArtifactName(name), buffers(content, 8192)).block();
+    }
+
+    private static Flux<DataBuffer> buffers(byte[] content, int piece) {
+        return Flux.range(0, (content.length + piece - 1) / piece)
+                .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(
+                        Arrays.copyOfRange(content, i * piece, Math.min(content.length, (i + 1) * piece))));
+    }
+
+    private static Manifest manifestOf(byte[] content) {
+        ChunkingHasher hasher = new ChunkingHasher(CHUNK);
+        hasher.update(ByteBuffer.wrap(content));
+        return hasher.finish("partial/test");
+    }
+
+    private static ByteBuffer chunk(byte[] content, Manifest manifest, int index) {
+        return ByteBuffer.wrap(content, (int) manifest.chunkOffset(index), manifest.chunkLength(index)).slice();
+    }
+
+    private Stream<Path> tmpEntries() throws IOException {
+        try (Stream<Path> entries = Files.list(dir.resolve("tmp"))) {
+            return entries.toList().stream();
+        }
+    }
+}
