@@ -4,6 +4,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,6 +21,7 @@ import org.springframework.validation.annotation.Validated;
  * @param labels free-form labels that distribution selectors match
  * @param advertiseAddress address peers use to reach this agent; blank means the first non-loopback address
  * @param storage the chunk store
+ * @param gossip membership protocol: where it listens, whom it joins, its key and timing
  * @param transfer chunking and rate limits
  * @param security who may change things
  */
@@ -30,6 +33,7 @@ public record EdgeswarmProperties(
         Map<String, String> labels,
         @DefaultValue("") String advertiseAddress,
         @DefaultValue @Valid @NotNull Storage storage,
+        @DefaultValue @Valid @NotNull Gossip gossip,
         @DefaultValue @Valid @NotNull Transfer transfer,
         @DefaultValue @Valid @NotNull Security security) {
 
@@ -42,6 +46,79 @@ public record EdgeswarmProperties(
      * @param maxBytes disk quota for artifact data; unset means only the file system limits it
      */
     public record Storage(@DefaultValue("./data") @NotNull Path dir, DataSize maxBytes) {
+    }
+
+    /**
+     * Gossip membership (SWIM with Lifeguard). Timing defaults are memberlist's LAN profile; see the README for what
+     * each trades off.
+     *
+     * @param port UDP port for the protocol and TCP port for full-state sync; 0 picks a free one (tests)
+     * @param bindAddress local address to listen on
+     * @param seeds {@code host:port} of members to join through; a DNS name stands for all its addresses
+     * @param clusterKey shared secret; when set every packet is encrypted and authenticated (AES-256-GCM) and packets
+     *     without it are dropped
+     * @param previousKeys further secrets still accepted, so the key can rotate without downtime
+     * @param probeInterval how often one member is probed
+     * @param probeTimeout wait for a direct ack before asking others to probe
+     * @param indirectChecks members asked to probe indirectly
+     * @param suspicionMult minimum suspicion timeout = this x max(1, log10 N) x probe interval
+     * @param suspicionMaxTimeoutMult the timeout starts at this x the minimum, shrinking with confirmations
+     * @param retransmitMult each update is gossiped this x ceil(log10(N+1)) times
+     * @param gossipInterval how often queued updates go out
+     * @param gossipNodes members each gossip round goes to
+     * @param pushPullInterval full-state sync with one random member (scaled up beyond 32 members)
+     * @param gossipToTheDead dead members keep receiving gossip this long
+     * @param deadReclaimTime dead and left members are forgotten after this
+     * @param reconnectInterval how often a sync with one random dead member is tried, to heal partitions
+     * @param lifeguard local-health awareness, nacks and suspicion confirmations
+     * @param joinMaxAttempts join attempts through the seeds, with backoff from 1 s doubling to 30 s
+     * @param leaveTimeout how long a stopping agent keeps gossiping its departure
+     */
+    public record Gossip(
+            @DefaultValue("7946") int port,
+            @DefaultValue("0.0.0.0") @NotBlank String bindAddress,
+            List<String> seeds,
+            @DefaultValue("") String clusterKey,
+            List<String> previousKeys,
+            @DefaultValue("1s") @NotNull Duration probeInterval,
+            @DefaultValue("500ms") @NotNull Duration probeTimeout,
+            @DefaultValue("3") int indirectChecks,
+            @DefaultValue("4") int suspicionMult,
+            @DefaultValue("6") int suspicionMaxTimeoutMult,
+            @DefaultValue("4") int retransmitMult,
+            @DefaultValue("200ms") @NotNull Duration gossipInterval,
+            @DefaultValue("3") int gossipNodes,
+            @DefaultValue("30s") @NotNull Duration pushPullInterval,
+            @DefaultValue("30s") @NotNull Duration gossipToTheDead,
+            @DefaultValue("60s") @NotNull Duration deadReclaimTime,
+            @DefaultValue("10s") @NotNull Duration reconnectInterval,
+            @DefaultValue("true") boolean lifeguard,
+            @DefaultValue("60") int joinMaxAttempts,
+            @DefaultValue("2s") @NotNull Duration leaveTimeout) {
+
+        /** Secrets shorter than this are refused: the key is only as strong as the secret. */
+        public static final int MIN_SECRET_LENGTH = 16;
+
+        public Gossip {
+            seeds = seeds == null ? List.of() : List.copyOf(seeds);
+            previousKeys = previousKeys == null ? List.of() : List.copyOf(previousKeys);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("edgeswarm.gossip.port must be 0 to 65535, got " + port);
+            }
+            if (clusterKey != null && !clusterKey.isEmpty() && clusterKey.length() < MIN_SECRET_LENGTH) {
+                throw new IllegalArgumentException("edgeswarm.gossip.cluster-key must be at least "
+                        + MIN_SECRET_LENGTH + " characters");
+            }
+        }
+
+        public boolean encrypted() {
+            return clusterKey != null && !clusterKey.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Gossip[port=" + port + ", seeds=" + seeds + ", encrypted=" + encrypted() + "]";
+        }
     }
 
     /**

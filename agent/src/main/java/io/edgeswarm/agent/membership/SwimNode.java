@@ -131,6 +131,10 @@ public final class SwimNode {
         return incarnation;
     }
 
+    public NodeMeta meta() {
+        return meta;
+    }
+
     /** Adds this node to its own view and starts probing, gossiping and syncing. */
     public void start() {
         if (running) {

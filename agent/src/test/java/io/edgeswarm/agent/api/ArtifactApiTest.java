@@ -21,7 +21,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Every endpoint of the agent that needs no other agent, against the real server on a random port. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"edgeswarm.transfer.chunk-size=64KB", "edgeswarm.node-id=api-test", "edgeswarm.zone=zone-a"})
+        properties = {"edgeswarm.transfer.chunk-size=64KB", "edgeswarm.node-id=api-test", "edgeswarm.zone=zone-a",
+                "edgeswarm.gossip.port=0"})
 class ArtifactApiTest {
 
     private static final int CHUNK = 64 * 1024;

@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"edgeswarm.storage.max-bytes=1MB", "edgeswarm.transfer.chunk-size=64KB"})
+        properties = {"edgeswarm.storage.max-bytes=1MB", "edgeswarm.transfer.chunk-size=64KB", "edgeswarm.gossip.port=0"})
 class QuotaApiTest {
 
     @TempDir

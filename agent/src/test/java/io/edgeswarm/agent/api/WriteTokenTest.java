@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "edgeswarm.security.write-token=s3cret-token")
+        properties = {"edgeswarm.security.write-token=s3cret-token", "edgeswarm.gossip.port=0"})
 class WriteTokenTest {
 
     @TempDir

@@ -1,0 +1,305 @@
+package io.edgeswarm.agent.membership;
+
+import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.config.NodeIdentity;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Service;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Runs this agent's {@link SwimNode} for real: one protocol thread owns the node, {@link GossipTransport} feeds it,
+ * and the rest of the agent reads membership through snapshots and a {@link Flux} of events. Starts once the HTTP
+ * server has its port (the port goes into the gossiped metadata) and leaves the swarm gracefully on shutdown.
+ */
+@Service
+public class GossipService implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(GossipService.class);
+    /** Inbound messages waiting for the protocol thread; beyond this they are dropped (a flood, or a stall). */
+    private static final int MAX_PENDING = 8_192;
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration JOIN_CHECK_DELAY = Duration.ofSeconds(2);
+    private static final Duration JOIN_FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration JOIN_MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final long SNAPSHOT_INTERVAL_MS = 1_000;
+
+    private final EdgeswarmProperties.Gossip properties;
+    private final NodeIdentity identity;
+    private final SwimConfig config;
+    private final ScheduledThreadPoolExecutor protocolThread;
+    private final AtomicInteger pending = new AtomicInteger();
+    final LongAdder droppedQueueFull = new LongAdder();
+    private final Sinks.Many<MembershipEvent> events = Sinks.many().multicast().directBestEffort();
+    private volatile SwimNode node;
+    private volatile GossipTransport transport;
+    private volatile List<Member> snapshot = List.of();
+    private volatile LongConsumer rttListener = rtt -> { };
+    private Disposable joining;
+
+    public GossipService(EdgeswarmProperties properties, NodeIdentity identity) {
+        this.properties = properties.gossip();
+        this.identity = identity;
+        this.config = swimConfig(this.properties);
+        this.protocolThread = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "gossip-protocol");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.protocolThread.setRemoveOnCancelPolicy(true);
+    }
+
+    static SwimConfig swimConfig(EdgeswarmProperties.Gossip g) {
+        return new SwimConfig(g.probeInterval().toMillis(), g.probeTimeout().toMillis(), g.indirectChecks(),
+                g.suspicionMult(), g.suspicionMaxTimeoutMult(), g.retransmitMult(), g.gossipInterval().toMillis(),
+                g.gossipNodes(), g.gossipToTheDead().toMillis(), g.pushPullInterval().toMillis(), 8,
+                g.deadReclaimTime().toMillis(), g.reconnectInterval().toMillis(), 1400, g.lifeguard());
+    }
+
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if (node != null || event.getApplicationContext().getServerNamespace() != null) {
+            return; // already started, or a management server on its own port
+        }
+        start(event.getWebServer().getPort());
+    }
+
+    synchronized void start(int httpPort) {
+        PacketCipher cipher = properties.encrypted()
+                ? new PacketCipher(properties.clusterKey(), properties.previousKeys()) : null;
+        GossipTransport socket = new GossipTransport(properties.bindAddress(), properties.port(), cipher,
+                new GossipTransport.Receiver() {
+                    @Override
+                    public void packet(NodeAddress from, byte[] bytes) {
+                        onProtocolThread(() -> node.onPacket(from, bytes));
+                    }
+
+                    @Override
+                    public void stream(NodeAddress from, byte[] bytes) {
+                        onProtocolThread(() -> node.onStream(from, bytes));
+                    }
+                });
+        int port = socket.start();
+        transport = socket;
+        NodeAddress self = new NodeAddress(identity.advertiseAddress(), port);
+        NodeMeta meta = new NodeMeta("http://" + hostForUrl(identity.advertiseAddress()) + ":" + httpPort,
+                identity.zone(), identity.labels(), 0, new byte[0]);
+        node = new SwimNode(identity.nodeId(), self, meta, config, new Environment(), event -> {
+            log.info("Member {} {} ({}, incarnation {})", event.member().id(), event.type().name().toLowerCase(),
+                    event.member().address(), event.member().incarnation());
+            events.tryEmitNext(event);
+        });
+        node.onProbeRoundTrip(rtt -> rttListener.accept(rtt));
+        protocolThread.execute(node::start);
+        protocolThread.scheduleWithFixedDelay(() -> snapshot = node.members(), 0, SNAPSHOT_INTERVAL_MS,
+                TimeUnit.MILLISECONDS);
+        log.info("Gossip member {} at {} (http {}, zone {}), seeds {}", identity.nodeId(), self, meta.httpAddress(),
+                identity.zone(), properties.seeds());
+        joining = joinSeeds(port);
+    }
+
+    /** Resolves the seeds (a DNS name stands for all its addresses) and joins until another member is known. */
+    private Disposable joinSeeds(int ownPort) {
+        if (properties.seeds().isEmpty()) {
+            return null;
+        }
+        return Mono.fromCallable(() -> resolveSeeds(ownPort))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(seeds -> Mono.fromFuture(onProtocolThreadFuture(() -> {
+                    node.join(seeds);
+                    return seeds;
+                })))
+                .delayElement(JOIN_CHECK_DELAY)
+                .flatMap(seeds -> Mono.fromFuture(onProtocolThreadFuture(node::estimatedSize)))
+                .filter(size -> size > 1)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no seed answered yet")))
+                .retryWhen(Retry.backoff(properties.joinMaxAttempts(), JOIN_FIRST_BACKOFF).maxBackoff(JOIN_MAX_BACKOFF)
+                        .doBeforeRetry(signal -> log.warn("Join through {} failed (attempt {}): {}",
+                                properties.seeds(), signal.totalRetries() + 1, signal.failure().getMessage())))
+                .subscribe(size -> log.info("Joined the swarm: {} members known", size),
+                        error -> log.error("Gave up joining through {} after {} attempts: {}", properties.seeds(),
+                                properties.joinMaxAttempts(), error.getMessage()));
+    }
+
+    private List<NodeAddress> resolveSeeds(int ownPort) throws UnknownHostException {
+        Set<NodeAddress> resolved = new LinkedHashSet<>();
+        List<String> failures = new ArrayList<>();
+        for (String seed : properties.seeds()) {
+            NodeAddress parsed = NodeAddress.parse(seed, ownPort == 0 ? 7946 : ownPort);
+            try {
+                for (InetAddress address : InetAddress.getAllByName(parsed.host())) {
+                    resolved.add(new NodeAddress(address.getHostAddress(), parsed.port()));
+                }
+            } catch (UnknownHostException e) {
+                failures.add(parsed.host());
+            }
+        }
+        if (resolved.isEmpty()) {
+            throw new UnknownHostException("no seed resolves: " + failures);
+        }
+        return List.copyOf(resolved);
+    }
+
+    /** This node's view of the membership, fresh from the protocol thread. */
+    public Mono<List<Member>> members() {
+        if (node == null) {
+            return Mono.just(List.of());
+        }
+        return Mono.fromFuture(onProtocolThreadFuture(node::members)).timeout(QUERY_TIMEOUT);
+    }
+
+    /** The view as of at most a second ago; never blocks. */
+    public List<Member> membersSnapshot() {
+        return snapshot;
+    }
+
+    public Flux<MembershipEvent> events() {
+        return events.asFlux();
+    }
+
+    public String localId() {
+        return identity.nodeId();
+    }
+
+    /** Changes this node's gossiped metadata, e.g. its load or artifact summary. */
+    public void updateMeta(Function<NodeMeta, NodeMeta> change) {
+        onProtocolThread(() -> node.updateMeta(change.apply(node.meta())));
+    }
+
+    public Map<MemberState, Long> countsByState() {
+        Map<MemberState, Long> counts = new EnumMap<>(MemberState.class);
+        for (MemberState state : MemberState.values()) {
+            counts.put(state, 0L);
+        }
+        snapshot.forEach(m -> counts.merge(m.state(), 1L, Long::sum));
+        return counts;
+    }
+
+    GossipStats stats() {
+        return node == null ? new GossipStats() : node.stats();
+    }
+
+    GossipTransport transport() {
+        return transport;
+    }
+
+    int healthScore() {
+        SwimNode current = node;
+        return current == null ? 0 : current.healthScore();
+    }
+
+    void onProbeRoundTrip(LongConsumer listener) {
+        this.rttListener = listener;
+    }
+
+    @Override
+    public void destroy() {
+        if (joining != null) {
+            joining.dispose();
+        }
+        if (node != null) {
+            try {
+                protocolThread.submit(node::leave).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // Keep gossiping so the departure spreads, then stop.
+                Thread.sleep(properties.leaveTimeout().toMillis());
+                protocolThread.submit(node::stop).get(QUERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("Leaving the swarm did not complete: {}", e.toString());
+            }
+            log.info("Left the swarm");
+        }
+        protocolThread.shutdownNow();
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    private void onProtocolThread(Runnable task) {
+        if (pending.incrementAndGet() > MAX_PENDING) {
+            pending.decrementAndGet();
+            droppedQueueFull.increment();
+            return;
+        }
+        protocolThread.execute(() -> {
+            pending.decrementAndGet();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("Gossip protocol step failed", e);
+            }
+        });
+    }
+
+    private <T> CompletableFuture<T> onProtocolThreadFuture(java.util.function.Supplier<T> query) {
+        return CompletableFuture.supplyAsync(query, protocolThread);
+    }
+
+    private static String hostForUrl(String host) {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    /** The protocol's world: wall-clock time, the protocol thread's scheduler, and the sockets. */
+    private final class Environment implements GossipEnvironment {
+        private final SplittableRandom random = new SplittableRandom();
+
+        @Override
+        public long now() {
+            return System.nanoTime() / 1_000_000;
+        }
+
+        @Override
+        public Cancellable schedule(long delayMillis, Runnable task) {
+            var future = protocolThread.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("Gossip timer failed", e);
+                }
+            }, delayMillis, TimeUnit.MILLISECONDS);
+            return () -> future.cancel(false);
+        }
+
+        @Override
+        public void sendPacket(NodeAddress to, byte[] packet) {
+            transport.sendPacket(to, packet);
+        }
+
+        @Override
+        public void sendStream(NodeAddress to, byte[] message) {
+            transport.sendStream(to, message);
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return random;
+        }
+    }
+}

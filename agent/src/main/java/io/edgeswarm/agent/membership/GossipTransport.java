@@ -1,0 +1,153 @@
+package io.edgeswarm.agent.membership;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpClient;
+import reactor.netty.tcp.TcpServer;
+import reactor.netty.udp.UdpServer;
+
+/**
+ * The gossip protocol's sockets on Reactor Netty: one UDP socket for probes and gossip, a TCP listener on the same
+ * port for full-state sync (one length-prefixed frame per connection). Seals and opens packets when a cluster key is
+ * set; everything that fails to open is dropped and counted here, before the protocol sees it.
+ */
+final class GossipTransport implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GossipTransport.class);
+    private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(5);
+    private static final int STREAM_READ_TIMEOUT_S = 5;
+    /** Sealed datagrams stay under this; larger ones cannot be ours. */
+    static final int MAX_DATAGRAM = 2048;
+
+    /** Where inbound messages go, already authenticated and decrypted. */
+    interface Receiver {
+        void packet(NodeAddress from, byte[] bytes);
+
+        void stream(NodeAddress from, byte[] bytes);
+    }
+
+    private final String bindHost;
+    private final int requestedPort;
+    private final PacketCipher cipher;
+    private final Receiver receiver;
+    final LongAdder droppedUnauthenticated = new LongAdder();
+    final LongAdder droppedOversize = new LongAdder();
+    final LongAdder streamFailures = new LongAdder();
+    private Connection udp;
+    private DisposableServer tcp;
+
+    GossipTransport(String bindHost, int port, PacketCipher cipher, Receiver receiver) {
+        this.bindHost = bindHost;
+        this.requestedPort = port;
+        this.cipher = cipher;
+        this.receiver = receiver;
+    }
+
+    /** Binds UDP, then TCP on the same port (the one UDP got, when 0 was asked for). */
+    int start() {
+        udp = UdpServer.create().host(bindHost).port(requestedPort)
+                .handle((in, out) -> in.receiveObject().ofType(DatagramPacket.class).doOnNext(this::onDatagram)
+                        .then())
+                .bindNow(BIND_TIMEOUT);
+        int port = ((InetSocketAddress) udp.channel().localAddress()).getPort();
+        tcp = TcpServer.create().host(bindHost).port(port)
+                .doOnConnection(c -> c.addHandlerFirst(new ReadTimeoutHandler(STREAM_READ_TIMEOUT_S, TimeUnit.SECONDS))
+                        .addHandlerLast(new LengthFieldBasedFrameDecoder(
+                                MessageCodec.MAX_STREAM_BYTES + PacketCipher.OVERHEAD, 0, 4, 0, 4)))
+                .handle((in, out) -> {
+                    InetSocketAddress[] remote = new InetSocketAddress[1];
+                    in.withConnection(c -> remote[0] = (InetSocketAddress) c.channel().remoteAddress());
+                    return in.receive().asByteArray().take(1)
+                            .doOnNext(frame -> open(frame).ifPresent(bytes -> receiver.stream(toNode(remote[0]),
+                                    bytes)))
+                            .onErrorResume(e -> {
+                                streamFailures.increment();
+                                return Mono.empty();
+                            })
+                            .then();
+                })
+                .bindNow(BIND_TIMEOUT);
+        log.info("Gossip listening on {}:{} (udp and tcp){}", bindHost, port,
+                cipher == null ? " without encryption" : ", encrypted");
+        return port;
+    }
+
+    void sendPacket(NodeAddress to, byte[] packet) {
+        byte[] wire = seal(packet);
+        InetSocketAddress target = new InetSocketAddress(to.host(), to.port());
+        if (target.isUnresolved()) {
+            return;
+        }
+        udp.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(wire), target));
+    }
+
+    void sendStream(NodeAddress to, byte[] message) {
+        byte[] wire = seal(message);
+        ByteBuffer frame = ByteBuffer.allocate(4 + wire.length).putInt(wire.length).put(wire).flip();
+        TcpClient.create().host(to.host()).port(to.port()).option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        CONNECT_TIMEOUT_MS)
+                .connect()
+                .flatMap(connection -> connection.outbound().sendObject(Unpooled.wrappedBuffer(frame)).then()
+                        .doFinally(signal -> connection.dispose()))
+                .timeout(STREAM_TIMEOUT)
+                .subscribe(done -> { }, error -> {
+                    streamFailures.increment();
+                    log.debug("State sync to {} failed: {}", to, error.toString());
+                });
+    }
+
+    private void onDatagram(DatagramPacket datagram) {
+        if (datagram.content().readableBytes() > MAX_DATAGRAM) {
+            droppedOversize.increment();
+            return;
+        }
+        byte[] bytes = ByteBufUtil.getBytes(datagram.content());
+        open(bytes).ifPresent(plain -> receiver.packet(toNode(datagram.sender()), plain));
+    }
+
+    private Optional<byte[]> open(byte[] wire) {
+        if (cipher == null) {
+            return Optional.of(wire);
+        }
+        Optional<byte[]> plain = cipher.open(wire);
+        if (plain.isEmpty()) {
+            droppedUnauthenticated.increment();
+        }
+        return plain;
+    }
+
+    private byte[] seal(byte[] plain) {
+        return cipher == null ? plain : cipher.seal(plain);
+    }
+
+    private static NodeAddress toNode(InetSocketAddress address) {
+        return new NodeAddress(address.getAddress().getHostAddress(), address.getPort());
+    }
+
+    @Override
+    public void close() {
+        if (udp != null) {
+            udp.disposeNow(BIND_TIMEOUT);
+        }
+        if (tcp != null) {
+            tcp.disposeNow(BIND_TIMEOUT);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.edgeswarm.agent.cluster;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One agent JVM started from the built jar, on loopback ports of its own, for tests with real processes. */
+final class AgentProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "edgeswarm-agent.jar");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    final String id;
+    final int httpPort;
+    final int gossipPort;
+    final Path dataDir;
+    final Path logFile;
+    private final Process process;
+
+    private AgentProcess(String id, int httpPort, int gossipPort, Path dataDir, Path logFile, Process process) {
+        this.id = id;
+        this.httpPort = httpPort;
+        this.gossipPort = gossipPort;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.process = process;
+    }
+
+    static AgentProcess start(String id, Path workDir, Map<String, String> properties) throws IOException {
+        int http = freeTcpPort();
+        int gossip = freeUdpAndTcpPort();
+        Path data = workDir.resolve(id);
+        Files.createDirectories(data);
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
+                "-jar", JAR.toAbsolutePath().toString(),
+                "--server.port=" + http, "--edgeswarm.node-id=" + id, "--edgeswarm.advertise-address=127.0.0.1",
+                "--edgeswarm.gossip.bind-address=127.0.0.1", "--edgeswarm.gossip.port=" + gossip,
+                "--edgeswarm.storage.dir=" + data.resolve("store")));
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        Path log = data.resolve("agent.log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new AgentProcess(id, http, gossip, data, log, process);
+    }
+
+    String gossipAddress() {
+        return "127.0.0.1:" + gossipPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    void killHard() {
+        process.destroyForcibly();
+    }
+
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
+    }
+
+    /** GET a JSON document from this agent, or null if it does not answer in time. */
+    JsonNode get(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    String scrape() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/actuator/prometheus")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** Value of one Prometheus sample whose line starts with {@code prefix}, or -1. */
+    double metric(String prefix) {
+        return scrape().lines().filter(line -> line.startsWith(prefix)).findFirst()
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(-1.0);
+    }
+
+    /** Member id to state, as this agent sees the swarm; empty if it does not answer. */
+    Map<String, String> memberStates() {
+        JsonNode members = get("/api/v1/swarm/members");
+        if (members == null) {
+            return Map.of();
+        }
+        List<JsonNode> list = new ArrayList<>();
+        members.forEach(list::add);
+        return list.stream().collect(Collectors.toMap(m -> m.get("id").asString(), m -> m.get("state").asString()));
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            try {
+                signal("CONT");
+            } catch (IOException e) {
+                // best effort: the process is destroyed next anyway
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A port free for both UDP and TCP, since gossip uses both. */
+    static int freeUdpAndTcpPort() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(0)) {
+                int port = udp.getLocalPort();
+                try (ServerSocket tcp = new ServerSocket(port)) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP after 50 tries");
+    }
+}
