@@ -62,6 +62,8 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     private volatile List<Member> snapshot = List.of();
     private volatile LongConsumer rttListener = rtt -> { };
     private Disposable joining;
+    /** Metadata changes asked for before the node started; applied as it starts. */
+    private Function<NodeMeta, NodeMeta> pendingMetaChange = Function.identity();
 
     public GossipService(EdgeswarmProperties properties, NodeIdentity identity) {
         this.properties = properties.gossip();
@@ -116,7 +118,11 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
             events.tryEmitNext(event);
         });
         node.onProbeRoundTrip(rtt -> rttListener.accept(rtt));
-        protocolThread.execute(node::start);
+        Function<NodeMeta, NodeMeta> early = pendingMetaChange;
+        protocolThread.execute(() -> {
+            node.updateMeta(early.apply(node.meta()));
+            node.start();
+        });
         protocolThread.scheduleWithFixedDelay(() -> snapshot = node.members(), 0, SNAPSHOT_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
         log.info("Gossip member {} at {} (http {}, zone {}), seeds {}", identity.nodeId(), self, meta.httpAddress(),
@@ -188,7 +194,11 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     }
 
     /** Changes this node's gossiped metadata, e.g. its load or artifact summary. */
-    public void updateMeta(Function<NodeMeta, NodeMeta> change) {
+    public synchronized void updateMeta(Function<NodeMeta, NodeMeta> change) {
+        if (node == null) {
+            pendingMetaChange = pendingMetaChange.andThen(change);
+            return;
+        }
         onProtocolThread(() -> node.updateMeta(change.apply(node.meta())));
     }
 

@@ -179,6 +179,9 @@ public final class SwimNode {
 
     /** Replaces this node's metadata and announces it with a new incarnation. */
     public void updateMeta(NodeMeta newMeta) {
+        if (newMeta.equals(meta)) {
+            return;
+        }
         checkMetaSize(newMeta);
         meta = newMeta;
         incarnation++;

@@ -22,6 +22,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -43,6 +44,7 @@ public final class ArtifactStore {
     private final Map<Digest, StoredArtifact> artifacts = new ConcurrentHashMap<>();
     private final NameIndex names;
     private final AtomicLong reserved = new AtomicLong();
+    private final Sinks.Many<Digest> changes = Sinks.many().multicast().directBestEffort();
 
     /**
      * @param maxBytes quota for artifact data, or 0 for none
@@ -66,6 +68,17 @@ public final class ArtifactStore {
         log.info("Store at {} holds {} artifacts ({} complete), {} names", layout.root(), artifacts.size(),
                 artifacts.values().stream().filter(StoredArtifact::isComplete).count(), names.snapshot().size());
         return this;
+    }
+
+    /** Digests of artifacts added, grown, completed or deleted; hot, best effort, for announcing holdings. */
+    public Flux<Digest> changes() {
+        return changes.asFlux();
+    }
+
+    private void changed(Digest digest) {
+        synchronized (changes) {
+            changes.tryEmitNext(digest);
+        }
     }
 
     public Path root() {
@@ -130,6 +143,7 @@ public final class ArtifactStore {
         names.put(manifest.name(), manifest.digest(), clock.instant());
         log.info("Published {} as {} ({} bytes, {} chunks)", manifest.name(), manifest.digest(), manifest.size(),
                 manifest.chunkCount());
+        changed(manifest.digest());
         return manifest;
     }
 
@@ -158,6 +172,7 @@ public final class ArtifactStore {
         AtomicFiles.move(staging, target);
         StoredArtifact partial = new StoredArtifact(manifest, target, empty, false, clock.instant());
         artifacts.put(manifest.digest(), partial);
+        changed(manifest.digest());
         if (manifest.chunkCount() == 0) {
             completeIfWhole(partial);
         }
@@ -200,6 +215,7 @@ public final class ArtifactStore {
                 AtomicFiles.write(StoreLayout.bitfield(artifact.dir()), artifact.bitfield().toByteArray());
             }
         }
+        changed(digest);
         completeIfWhole(artifact);
     }
 
@@ -214,6 +230,7 @@ public final class ArtifactStore {
                 Files.deleteIfExists(StoreLayout.bitfield(artifact.dir()));
                 AtomicFiles.fsyncDirectory(artifact.dir());
                 artifact.markComplete();
+                changed(artifact.digest());
                 log.info("Artifact {} is complete and verified", artifact.digest());
                 return;
             }
@@ -264,6 +281,7 @@ public final class ArtifactStore {
             return false;
         }
         discard(removed.dir());
+        changed(digest);
         log.info("Deleted artifact {}", digest);
         return true;
     }
