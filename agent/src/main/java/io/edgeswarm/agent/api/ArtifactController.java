@@ -14,6 +14,9 @@ import io.edgeswarm.agent.storage.StoredArtifact;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import io.edgeswarm.agent.swarm.SwarmService;
+import io.edgeswarm.agent.swarm.UploadSlots;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -43,10 +46,14 @@ class ArtifactController {
 
     private final ArtifactStore store;
     private final TransferMetrics metrics;
+    private final SwarmService swarm;
+    private final UploadSlots uploadSlots;
 
-    ArtifactController(ArtifactStore store, TransferMetrics metrics) {
+    ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots) {
         this.store = store;
         this.metrics = metrics;
+        this.swarm = swarm;
+        this.uploadSlots = uploadSlots;
     }
 
     @PutMapping
@@ -70,27 +77,51 @@ class ArtifactController {
         return store.list().stream().map(a -> ArtifactSummary.of(a, store.namesOf(a.digest()))).toList();
     }
 
+    /** Content from disk when held whole; otherwise fetched from the swarm and streamed as chunks verify. */
     @GetMapping("/{digest}")
     Mono<Void> content(@PathVariable String digest, @RequestHeader(value = HttpHeaders.RANGE, required = false)
             String range, @RequestHeader(value = HttpHeaders.IF_RANGE, required = false) String ifRange,
             ServerHttpResponse response) {
-        StoredArtifact artifact = store.require(Digest.parse(digest));
-        Manifest manifest = artifact.manifest();
-        String etag = "\"" + manifest.digest().hex() + "\"";
-        boolean rangeApplies = ifRange == null || ifRange.equals(etag);
-        ByteRange part = rangeApplies ? ByteRange.of(range, manifest.size()) : ByteRange.whole(manifest.size());
-        ChunkRegion region = artifact.contentRegion(part.start(), part.length());
-        HttpHeaders headers = response.getHeaders();
-        headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
-        headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
-        headers.setETag(etag);
-        headers.setCacheControl(IMMUTABLE);
-        if (part.partial()) {
-            response.setStatusCode(HttpStatus.PARTIAL_CONTENT);
-            headers.set(HttpHeaders.CONTENT_RANGE, part.contentRange(manifest.size()));
-        }
-        return RegionWriter.write(response, region)
-                .doOnSuccess(done -> metrics.served("content", region.length()));
+        return swarm.open(Digest.parse(digest)).flatMap(artifact -> {
+            Manifest manifest = artifact.manifest();
+            String etag = "\"" + manifest.digest().hex() + "\"";
+            boolean rangeApplies = ifRange == null || ifRange.equals(etag);
+            ByteRange part = rangeApplies ? ByteRange.of(range, manifest.size()) : ByteRange.whole(manifest.size());
+            HttpHeaders headers = response.getHeaders();
+            headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+            headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+            headers.setETag(etag);
+            headers.setCacheControl(IMMUTABLE);
+            if (part.partial()) {
+                response.setStatusCode(HttpStatus.PARTIAL_CONTENT);
+                headers.set(HttpHeaders.CONTENT_RANGE, part.contentRange(manifest.size()));
+            }
+            if (artifact.isComplete()) {
+                ChunkRegion region = artifact.contentRegion(part.start(), part.length());
+                return RegionWriter.write(response, region)
+                        .doOnSuccess(done -> metrics.served("content", region.length()));
+            }
+            headers.setContentLength(part.length());
+            return response.writeWith(ContentStreamer.stream(artifact, part, response.bufferFactory(),
+                            swarm.noSourceTimeout())
+                    .doOnNext(buffer -> metrics.served("content", buffer.readableByteCount())));
+        });
+    }
+
+    /** Which chunks this agent holds, as the bytes of a little-endian bitset (java.util.BitSet#toByteArray). */
+    @GetMapping(value = "/{digest}/bitfield", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    byte[] bitfield(@PathVariable String digest) {
+        return store.require(Digest.parse(digest)).bitfield().toByteArray();
+    }
+
+    /** Fetches the artifact into this agent's store in the background; progress shows in the status. */
+    @PostMapping("/{digest}/replicate")
+    Mono<ResponseEntity<Map<String, String>>> replicate(@PathVariable String digest) {
+        Digest target = Digest.parse(digest);
+        return swarm.open(target).map(artifact -> {
+            swarm.fetch(target).subscribe(done -> { }, error -> { });
+            return ResponseEntity.accepted().body(Map.of("digest", target.toString(), "status", "/api/v1/status"));
+        });
     }
 
     @GetMapping("/{digest}/manifest")
@@ -113,12 +144,19 @@ class ArtifactController {
             metrics.chunkRequest("miss", Duration.ofNanos(System.nanoTime() - started));
             throw miss;
         }
+        if (!uploadSlots.tryAcquire()) {
+            metrics.chunkRequest("busy", Duration.ofNanos(System.nanoTime() - started));
+            throw new UploadSlotsFullException();
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_OCTET_STREAM);
         response.getHeaders().setCacheControl(IMMUTABLE);
-        return RegionWriter.write(response, region).doOnSuccess(done -> {
-            metrics.served("chunk", region.length());
-            metrics.chunkRequest("hit", Duration.ofNanos(System.nanoTime() - started));
-        });
+        return uploadSlots.pace(region.length())
+                .then(RegionWriter.write(response, region))
+                .doOnSuccess(done -> {
+                    metrics.served("chunk", region.length());
+                    metrics.chunkRequest("hit", Duration.ofNanos(System.nanoTime() - started));
+                })
+                .doFinally(signal -> uploadSlots.release());
     }
 
     @DeleteMapping("/{digest}")

@@ -5,6 +5,7 @@ import io.edgeswarm.agent.storage.ChunkNotHeldException;
 import io.edgeswarm.agent.storage.ChunkVerificationException;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.StorageFullException;
+import io.edgeswarm.agent.swarm.NoSourceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -49,6 +50,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ChunkVerificationException.class)
     ProblemDetail verificationFailed(ChunkVerificationException e) {
         return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Verification failed", e.getMessage());
+    }
+
+    @ExceptionHandler(UploadSlotsFullException.class)
+    ResponseEntity<ProblemDetail> uploadSlotsFull(UploadSlotsFullException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage()));
+    }
+
+    @ExceptionHandler(NoSourceException.class)
+    ProblemDetail noSource(NoSourceException e) {
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "No source", e.getMessage());
     }
 
     @ExceptionHandler(StorageFullException.class)

@@ -4,6 +4,9 @@ import io.edgeswarm.agent.api.ArtifactViews.ArtifactSummary;
 import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.metrics.TransferMetrics;
 import io.edgeswarm.agent.storage.ArtifactStore;
+import io.edgeswarm.agent.swarm.Download;
+import io.edgeswarm.agent.swarm.SwarmService;
+import io.edgeswarm.agent.swarm.UploadSlots;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +24,7 @@ class StatusController {
     /** The status document; {@code peers} lists the agents this one exchanges chunks with. */
     record Status(String id, String zone, Map<String, String> labels, String advertiseAddress, String version,
             Instant startedAt, long uptimeSeconds, List<ArtifactSummary> artifacts, Rates rates, Store store,
-            List<String> peers) {
+            List<String> peers, List<Download.DownloadStatus> downloads, int uploadSlotsInUse) {
     }
 
     record Rates(double inBytesPerSecond, double outBytesPerSecond) {
@@ -34,11 +37,15 @@ class StatusController {
     private final ArtifactStore store;
     private final TransferMetrics metrics;
     private final Clock clock;
+    private final SwarmService swarm;
+    private final UploadSlots uploadSlots;
     private final Instant startedAt;
     private final String version;
 
     StatusController(NodeIdentity identity, ArtifactStore store, TransferMetrics metrics, Clock clock,
-            ObjectProvider<BuildProperties> build) {
+            SwarmService swarm, UploadSlots uploadSlots, ObjectProvider<BuildProperties> build) {
+        this.swarm = swarm;
+        this.uploadSlots = uploadSlots;
         this.identity = identity;
         this.store = store;
         this.metrics = metrics;
@@ -56,6 +63,6 @@ class StatusController {
                 startedAt, Duration.between(startedAt, clock.instant()).toSeconds(), artifacts,
                 new Rates(metrics.inBytesPerSecond(), metrics.outBytesPerSecond()),
                 new Store(store.storedBytes(), store.freeBytes(), store.maxBytes() > 0 ? store.maxBytes() : null),
-                List.of());
+                swarm.activePeers(), swarm.downloads(), uploadSlots.inUse());
     }
 }

@@ -126,9 +126,24 @@ public record EdgeswarmProperties(
      *     under 0.01% while letting 100 MiB artifacts spread over 25 chunks
      * @param maxUploadRate bytes per second this agent serves to peers; unset means unlimited
      * @param maxDownloadRate bytes per second this agent fetches from peers; unset means unlimited
+     * @param uploadSlots chunks served to peers at once; beyond this peers get 503 and go elsewhere
+     * @param requestsPerPeer chunk requests in flight to one peer
+     * @param requestsPerArtifact chunk requests in flight for one artifact (each holds one chunk in memory)
+     * @param banDuration how long a peer that served a bad chunk is shunned
+     * @param noSourceTimeout a download with no usable source for this long fails instead of waiting
+     * @param crossZoneGrace a chunk assigned to another member of this zone for WAN fetch may be fetched across
+     *     zones by anyone once it has been wanted this long without appearing in the zone
+     * @param chunkTimeout one chunk request may take this long before it is abandoned and re-asked elsewhere
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize, DataSize maxUploadRate,
-            DataSize maxDownloadRate) {
+            DataSize maxDownloadRate,
+            @DefaultValue("16") int uploadSlots,
+            @DefaultValue("3") int requestsPerPeer,
+            @DefaultValue("8") int requestsPerArtifact,
+            @DefaultValue("5m") @NotNull Duration banDuration,
+            @DefaultValue("20s") @NotNull Duration noSourceTimeout,
+            @DefaultValue("15s") @NotNull Duration crossZoneGrace,
+            @DefaultValue("60s") @NotNull Duration chunkTimeout) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;

@@ -135,16 +135,19 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         if (properties.seeds().isEmpty()) {
             return null;
         }
+        NodeAddress self = node.address();
         return Mono.fromCallable(() -> resolveSeeds(ownPort))
                 .subscribeOn(Schedulers.boundedElastic())
+                .map(seeds -> seeds.stream().filter(seed -> !seed.equals(self)).toList())
+                .filter(others -> !others.isEmpty()) // we are the only seed: others will join us
                 .flatMap(seeds -> Mono.fromFuture(onProtocolThreadFuture(() -> {
                     node.join(seeds);
                     return seeds;
                 })))
                 .delayElement(JOIN_CHECK_DELAY)
                 .flatMap(seeds -> Mono.fromFuture(onProtocolThreadFuture(node::estimatedSize)))
-                .filter(size -> size > 1)
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no seed answered yet")))
+                .flatMap(size -> size > 1 ? Mono.just(size)
+                        : Mono.error(new IllegalStateException("no seed answered yet")))
                 .retryWhen(Retry.backoff(properties.joinMaxAttempts(), JOIN_FIRST_BACKOFF).maxBackoff(JOIN_MAX_BACKOFF)
                         .doBeforeRetry(signal -> log.warn("Join through {} failed (attempt {}): {}",
                                 properties.seeds(), signal.totalRetries() + 1, signal.failure().getMessage())))

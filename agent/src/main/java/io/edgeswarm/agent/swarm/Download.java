@@ -1,0 +1,440 @@
+package io.edgeswarm.agent.swarm;
+
+import io.edgeswarm.agent.storage.ChunkVerificationException;
+import io.edgeswarm.agent.storage.Digest;
+import io.edgeswarm.agent.storage.Manifest;
+import io.edgeswarm.agent.storage.StoredArtifact;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Fetches one artifact from every peer that holds parts of it: learns holders from gossip, keeps their bitfields
+ * fresh, asks each peer for the chunk the {@link PiecePicker} chooses, verifies every chunk before it is stored, bans
+ * peers that serve bad data, and re-asks elsewhere on failure. All state lives on the swarm thread; network and disk
+ * work run elsewhere and report back to it.
+ */
+public final class Download {
+
+    private static final Logger log = LoggerFactory.getLogger(Download.class);
+    private static final Duration TICK = Duration.ofMillis(100);
+    private static final long BITFIELD_REFRESH_MS = 1_000;
+    private static final long BUSY_BACKOFF_MS = 1_000;
+    private static final long FAILURE_BACKOFF_MS = 2_000;
+    /** Weight of the newest sample in a peer's throughput average. */
+    private static final double EWMA_WEIGHT = 0.3;
+
+    /** What this download knows of one peer. */
+    static final class PeerState {
+        final Peer peer;
+        BitSet has = new BitSet();
+        int inFlight;
+        double bytesPerSecond = Double.MAX_VALUE; // unknown peers are tried first
+        long bannedUntil;
+        long backoffUntil;
+        boolean bitfieldPending;
+        long bitfieldAt;
+        long bytesFrom;
+
+        PeerState(Peer peer) {
+            this.peer = peer;
+        }
+
+        boolean usable(long now) {
+            return bannedUntil <= now && backoffUntil <= now;
+        }
+    }
+
+    private final Digest digest;
+    private final SwarmContext context;
+    private final PiecePicker picker;
+    private final Map<String, PeerState> peers = new HashMap<>();
+    private final Map<Integer, Map<String, Disposable>> inFlight = new HashMap<>();
+    private final Sinks.One<StoredArtifact> opened = Sinks.one();
+    private final Sinks.One<StoredArtifact> completed = Sinks.one();
+    private final long startedAt;
+    private Manifest manifest;
+    private StoredArtifact local;
+    private boolean manifestPending;
+    private long lastProgressAt;
+    private long lastPeerRefreshAt;
+    private long bytesFetched;
+    private int[] availability = new int[0];
+    private boolean availabilityDirty = true;
+    private Disposable ticker;
+    private volatile String failure;
+    private volatile boolean finished;
+
+    Download(Digest digest, SwarmContext context, StoredArtifact existing) {
+        this.digest = digest;
+        this.context = context;
+        this.picker = new PiecePicker(new SplittableRandom());
+        this.startedAt = context.now();
+        this.lastProgressAt = startedAt;
+        if (existing != null) {
+            adopt(existing);
+        }
+    }
+
+    void start() {
+        ticker = Flux.interval(Duration.ZERO, TICK, context.swarmThread()).subscribe(t -> tick(),
+                e -> fail("scheduler failed: " + e));
+    }
+
+    /** Completes when the manifest is known and the partial artifact exists, so content can start streaming. */
+    Mono<StoredArtifact> opened() {
+        return opened.asMono();
+    }
+
+    Mono<StoredArtifact> completed() {
+        return completed.asMono();
+    }
+
+    Digest digest() {
+        return digest;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    /** Snapshot for status pages; read from any thread, so only volatile or immutable state is touched. */
+    DownloadStatus status() {
+        StoredArtifact artifact = local;
+        double elapsed = Math.max(0.001, (context.now() - startedAt) / 1000.0);
+        return new DownloadStatus(digest.toString(), artifact == null ? 0 : artifact.progress(),
+                artifact != null && artifact.isComplete(), bytesFetched / elapsed, peers.size(), failure);
+    }
+
+    /** The public view of a download. */
+    public record DownloadStatus(String digest, double progress, boolean complete, double bytesPerSecond, int peers,
+            String error) {
+    }
+
+    private void tick() {
+        if (finished) {
+            return;
+        }
+        long now = context.now();
+        if (now - lastPeerRefreshAt >= BITFIELD_REFRESH_MS) {
+            lastPeerRefreshAt = now;
+            refreshPeers(now);
+        }
+        if (manifest == null) {
+            if (!manifestPending) {
+                fetchManifest(now);
+            }
+            return;
+        }
+        if (local.isComplete()) {
+            finish();
+            return;
+        }
+        schedule(now);
+        boolean anyInFlight = !inFlight.isEmpty();
+        if (!anyInFlight && now - lastProgressAt > context.settings().noSourceTimeout().toMillis()) {
+            fail("no peer served a missing chunk for " + context.settings().noSourceTimeout().toSeconds()
+                    + " s (" + peers.size() + " peers known, " + local.heldChunks() + "/" + manifest.chunkCount()
+                    + " chunks held)");
+        }
+    }
+
+    private void refreshPeers(long now) {
+        List<Peer> holders = context.holdersOf(digest);
+        Map<String, Peer> current = new HashMap<>();
+        holders.forEach(p -> current.put(p.id(), p));
+        peers.keySet().removeIf(id -> {
+            boolean gone = !current.containsKey(id) && peers.get(id).inFlight == 0;
+            availabilityDirty |= gone;
+            return gone;
+        });
+        for (Peer peer : holders) {
+            PeerState state = peers.computeIfAbsent(peer.id(), id -> new PeerState(peer));
+            if (manifest != null && !state.bitfieldPending && state.bannedUntil <= now
+                    && now - state.bitfieldAt >= BITFIELD_REFRESH_MS) {
+                state.bitfieldPending = true;
+                context.client().bitfield(peer, digest)
+                        .publishOn(context.swarmThread())
+                        .subscribe(bits -> {
+                            state.has = bits;
+                            state.bitfieldAt = context.now();
+                            state.bitfieldPending = false;
+                            availabilityDirty = true;
+                        }, error -> {
+                            state.bitfieldPending = false;
+                            state.bitfieldAt = context.now();
+                        });
+            }
+        }
+    }
+
+    private void fetchManifest(long now) {
+        List<Peer> candidates = context.holdersOf(digest);
+        if (candidates.isEmpty()) {
+            if (now - startedAt > context.settings().noSourceTimeout().toMillis()) {
+                fail("no member of the swarm holds " + digest);
+            }
+            return;
+        }
+        manifestPending = true;
+        Flux.fromIterable(candidates)
+                .concatMap(peer -> context.client().manifest(peer, digest).onErrorResume(e -> Mono.empty()), 1)
+                .filter(m -> m.digest().equals(digest))
+                .next()
+                .publishOn(Schedulers.boundedElastic())
+                .map(m -> {
+                    try {
+                        return context.store().beginPartial(m);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .publishOn(context.swarmThread())
+                .subscribe(this::adopt, error -> {
+                    manifestPending = false;
+                    log.warn("Could not set up {}: {}", digest.shortForm(), error.toString());
+                }, () -> manifestPending = false);
+    }
+
+    private void adopt(StoredArtifact artifact) {
+        this.local = artifact;
+        this.manifest = artifact.manifest();
+        this.availability = new int[manifest.chunkCount()];
+        this.availabilityDirty = true;
+        opened.tryEmitValue(artifact);
+        lastPeerRefreshAt = 0; // fetch bitfields at once
+    }
+
+    private void schedule(long now) {
+        if (availabilityDirty) {
+            recomputeAvailability();
+        }
+        int limit = context.settings().requestsPerArtifact();
+        int perPeer = context.settings().requestsPerPeer();
+        String zone = context.zone();
+        List<PeerState> ordered = new ArrayList<>(peers.values());
+        ordered.removeIf(p -> !p.usable(now));
+        ordered.sort(Comparator.<PeerState>comparingInt(p -> p.peer.zone().equals(zone) ? 0 : 1)
+                .thenComparing(p -> -p.bytesPerSecond));
+        boolean assigned = true;
+        while (assigned && totalInFlight() < limit) {
+            assigned = false;
+            for (PeerState peer : ordered) {
+                if (totalInFlight() >= limit) {
+                    break;
+                }
+                if (peer.inFlight >= perPeer) {
+                    continue;
+                }
+                int chunk = picker.next(view, peer.peer.id(), peer.has, zoneRule(peer, now));
+                if (chunk >= 0) {
+                    request(peer, chunk);
+                    assigned = true;
+                }
+            }
+        }
+    }
+
+    /**
+     * Chunks a peer in another zone may be asked for: only those no peer of ours holds, and of those only the share
+     * assigned to this agent among our zone's downloaders, so each chunk crosses the WAN about once per zone. After
+     * the grace period anything missing may come across, so one slow member cannot stall the zone.
+     */
+    private IntPredicate zoneRule(PeerState peer, long now) {
+        String zone = context.zone();
+        if (peer.peer.zone().equals(zone)) {
+            return null;
+        }
+        List<String> downloaders = context.zoneDownloaders(digest);
+        int rank = downloaders.indexOf(context.localId());
+        int share = downloaders.size();
+        boolean graceOver = now - startedAt > context.settings().crossZoneGrace().toMillis();
+        return chunk -> {
+            for (PeerState p : peers.values()) {
+                if (p.peer.zone().equals(zone) && p.bannedUntil <= now && p.has.get(chunk)) {
+                    return false;
+                }
+            }
+            return graceOver || share <= 1 || rank < 0 || Math.floorMod(chunk, share) == rank;
+        };
+    }
+
+    private void request(PeerState peer, int chunk) {
+        peer.inFlight++;
+        long started = context.now();
+        Disposable request = context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout())
+                .flatMap(context.downloadLimiter()::acquire)
+                .publishOn(Schedulers.boundedElastic())
+                .map(bytes -> {
+                    try {
+                        context.store().putChunk(digest, chunk, ByteBuffer.wrap(bytes));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return bytes.length;
+                })
+                .publishOn(context.swarmThread())
+                .subscribe(length -> chunkArrived(peer, chunk, length, started),
+                        error -> chunkFailed(peer, chunk, error));
+        inFlight.computeIfAbsent(chunk, c -> new HashMap<>()).put(peer.peer.id(), request);
+    }
+
+    private void chunkArrived(PeerState peer, int chunk, int length, long started) {
+        peer.inFlight--;
+        Map<String, Disposable> requests = inFlight.remove(chunk);
+        if (requests != null) {
+            // Endgame: the chunk is here, the duplicate requests are losers.
+            requests.forEach((id, request) -> {
+                if (!id.equals(peer.peer.id())) {
+                    request.dispose();
+                    PeerState other = peers.get(id);
+                    if (other != null) {
+                        other.inFlight--;
+                    }
+                }
+            });
+        }
+        double seconds = Math.max(0.001, (context.now() - started) / 1000.0);
+        double rate = length / seconds;
+        peer.bytesPerSecond = peer.bytesPerSecond == Double.MAX_VALUE ? rate
+                : (1 - EWMA_WEIGHT) * peer.bytesPerSecond + EWMA_WEIGHT * rate;
+        peer.bytesFrom += length;
+        bytesFetched += length;
+        lastProgressAt = context.now();
+        context.metrics().fetched("peer", peer.peer.zone().equals(context.zone()) ? "same_zone" : "cross_zone",
+                length);
+        if (local.isComplete()) {
+            finish();
+        }
+    }
+
+    private void chunkFailed(PeerState peer, int chunk, Throwable error) {
+        peer.inFlight--;
+        Map<String, Disposable> requests = inFlight.get(chunk);
+        if (requests != null) {
+            requests.remove(peer.peer.id());
+            if (requests.isEmpty()) {
+                inFlight.remove(chunk);
+            }
+        }
+        long now = context.now();
+        if (error instanceof ChunkVerificationException bad) {
+            peer.bannedUntil = now + context.settings().banDuration().toMillis();
+            peer.has = new BitSet();
+            availabilityDirty = true;
+            context.peerBanned(peer.peer, bad.getMessage());
+        } else if (error instanceof PeerBusyException) {
+            peer.backoffUntil = now + BUSY_BACKOFF_MS;
+        } else {
+            if (error instanceof WebClientResponseException.NotFound) {
+                peer.has.clear(chunk);
+                availabilityDirty = true;
+            }
+            peer.backoffUntil = now + FAILURE_BACKOFF_MS;
+            log.debug("Chunk {} of {} from {} failed: {}", chunk, digest.shortForm(), peer.peer.id(),
+                    error.toString());
+        }
+    }
+
+    private void recomputeAvailability() {
+        java.util.Arrays.fill(availability, 0);
+        for (PeerState p : peers.values()) {
+            BitSet has = p.has;
+            for (int c = has.nextSetBit(0); c >= 0 && c < availability.length; c = has.nextSetBit(c + 1)) {
+                availability[c]++;
+            }
+        }
+        availabilityDirty = false;
+    }
+
+    private int totalInFlight() {
+        int n = 0;
+        for (PeerState p : peers.values()) {
+            n += p.inFlight;
+        }
+        return n;
+    }
+
+    private final PiecePicker.View view = new PiecePicker.View() {
+        @Override
+        public int chunkCount() {
+            return manifest.chunkCount();
+        }
+
+        @Override
+        public boolean held(int chunk) {
+            return local.hasChunk(chunk);
+        }
+
+        @Override
+        public int requested(int chunk) {
+            Map<String, Disposable> requests = inFlight.get(chunk);
+            return requests == null ? 0 : requests.size();
+        }
+
+        @Override
+        public boolean requestedFrom(int chunk, String peer) {
+            Map<String, Disposable> requests = inFlight.get(chunk);
+            return requests != null && requests.containsKey(peer);
+        }
+
+        @Override
+        public int holders(int chunk) {
+            return availability[chunk];
+        }
+
+        @Override
+        public int heldCount() {
+            return local.heldChunks();
+        }
+    };
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        ticker.dispose();
+        long elapsedMs = context.now() - startedAt;
+        log.info("Fetched {} ({} bytes) in {} ms from {} peers", digest, bytesFetched, elapsedMs, peers.size());
+        completed.tryEmitValue(local);
+        context.finished(this);
+    }
+
+    void fail(String reason) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        failure = reason;
+        if (ticker != null) {
+            ticker.dispose();
+        }
+        inFlight.values().forEach(requests -> requests.values().forEach(Disposable::dispose));
+        inFlight.clear();
+        log.warn("Download of {} failed: {}", digest, reason);
+        NoSourceException error = new NoSourceException(reason);
+        opened.tryEmitError(error);
+        completed.tryEmitError(error);
+        context.finished(this);
+    }
+}

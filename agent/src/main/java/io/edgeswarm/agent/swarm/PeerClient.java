@@ -1,0 +1,69 @@
+package io.edgeswarm.agent.swarm;
+
+import io.edgeswarm.agent.storage.Digest;
+import io.edgeswarm.agent.storage.Manifest;
+import io.netty.channel.ChannelOption;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+/** Talks to other agents' HTTP APIs: manifests, bitfields, chunks and names. Every call has a timeout. */
+@Component
+public class PeerClient {
+
+    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final Duration SMALL_TIMEOUT = Duration.ofSeconds(5);
+    /** Room for the largest allowed chunk. */
+    private static final int MAX_BODY = 64 * 1024 * 1024 + 1024;
+
+    private final WebClient client;
+
+    public PeerClient() {
+        HttpClient http = HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
+                        .pendingAcquireTimeout(Duration.ofSeconds(10)).build())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS);
+        this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
+                .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
+    }
+
+    Mono<Manifest> manifest(Peer peer, Digest digest) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/manifest", digest.toString())
+                .retrieve().bodyToMono(Manifest.class).timeout(SMALL_TIMEOUT);
+    }
+
+    /** Which chunks the peer holds; empty bitset if it holds none or does not answer. */
+    Mono<BitSet> bitfield(Peer peer, Digest digest) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/bitfield", digest.toString())
+                .retrieve().bodyToMono(byte[].class).map(BitSet::valueOf)
+                .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(new BitSet()))
+                .timeout(SMALL_TIMEOUT);
+    }
+
+    Mono<byte[]> chunk(Peer peer, Digest digest, int index, Duration timeout) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/chunks/{i}", digest.toString(), index)
+                .retrieve()
+                .onStatus(status -> status.value() == HttpStatus.SERVICE_UNAVAILABLE.value(),
+                        response -> response.releaseBody().then(Mono.error(new PeerBusyException(peer.id()))))
+                .bodyToMono(byte[].class)
+                .timeout(timeout);
+    }
+
+    Mono<Optional<Digest>> resolveName(Peer peer, String name) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/names/" + name + "?scope=local").retrieve()
+                .bodyToMono(NameAnswer.class).map(answer -> Optional.of(Digest.parse(answer.digest())))
+                .onErrorResume(e -> Mono.just(Optional.empty()))
+                .timeout(SMALL_TIMEOUT, Mono.just(Optional.empty()));
+    }
+
+    /** The body of {@code GET /api/v1/names/{name}}. */
+    record NameAnswer(String name, String digest) {
+    }
+}

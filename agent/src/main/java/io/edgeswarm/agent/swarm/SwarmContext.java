@@ -1,0 +1,40 @@
+package io.edgeswarm.agent.swarm;
+
+import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.metrics.TransferMetrics;
+import io.edgeswarm.agent.storage.ArtifactStore;
+import io.edgeswarm.agent.storage.Digest;
+import java.util.List;
+import reactor.core.scheduler.Scheduler;
+
+/** What a {@link Download} needs from the agent around it. */
+interface SwarmContext {
+
+    long now();
+
+    Scheduler swarmThread();
+
+    ArtifactStore store();
+
+    PeerClient client();
+
+    TransferMetrics metrics();
+
+    EdgeswarmProperties.Transfer settings();
+
+    TokenBucket downloadLimiter();
+
+    String localId();
+
+    String zone();
+
+    /** Alive members other than this one that say they hold (part of) the artifact. */
+    List<Peer> holdersOf(Digest digest);
+
+    /** Ids of this zone's members fetching the artifact, this agent included, sorted. */
+    List<String> zoneDownloaders(Digest digest);
+
+    void peerBanned(Peer peer, String reason);
+
+    void finished(Download download);
+}

@@ -1,0 +1,244 @@
+package io.edgeswarm.agent.swarm;
+
+import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.config.NodeIdentity;
+import io.edgeswarm.agent.membership.GossipService;
+import io.edgeswarm.agent.membership.Member;
+import io.edgeswarm.agent.membership.MemberState;
+import io.edgeswarm.agent.metrics.TransferMetrics;
+import io.edgeswarm.agent.storage.ArtifactName;
+import io.edgeswarm.agent.storage.ArtifactNotFoundException;
+import io.edgeswarm.agent.storage.ArtifactStore;
+import io.edgeswarm.agent.storage.Digest;
+import io.edgeswarm.agent.storage.StoredArtifact;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Gets artifacts this agent lacks from the swarm: one {@link Download} per artifact, shared by every client GET,
+ * replicate call and distribution that wants it. Partial downloads found at start-up resume on their own.
+ */
+@Service
+public class SwarmService implements SwarmContext, DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(SwarmService.class);
+    /** Peers asked at once when resolving a name this agent does not know. */
+    private static final int NAME_FANOUT = 16;
+
+    private final ArtifactStore store;
+    private final GossipService gossip;
+    private final PeerClient client;
+    private final TransferMetrics metrics;
+    private final NodeIdentity identity;
+    private final EdgeswarmProperties.Transfer settings;
+    private final TokenBucket downloadLimiter;
+    private final Scheduler swarmThread = Schedulers.newSingle("swarm");
+    private final Map<Digest, Download> active = new ConcurrentHashMap<>();
+    private final Counter banned;
+    private final Counter verificationFailures;
+
+    public SwarmService(ArtifactStore store, GossipService gossip, PeerClient client, TransferMetrics metrics,
+            NodeIdentity identity, EdgeswarmProperties properties, MeterRegistry registry) {
+        this.store = store;
+        this.gossip = gossip;
+        this.client = client;
+        this.metrics = metrics;
+        this.identity = identity;
+        this.settings = properties.transfer();
+        this.downloadLimiter = new TokenBucket(settings.maxDownloadRate() == null ? 0
+                : settings.maxDownloadRate().toBytes());
+        this.banned = Counter.builder("edgeswarm.peers.banned").description("Peers banned for serving bad data")
+                .register(registry);
+        this.verificationFailures = Counter.builder("edgeswarm.verification.failures")
+                .description("Chunks from peers that failed verification").register(registry);
+    }
+
+    /** Resumes every partial artifact left by an earlier run. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void resumePartialDownloads() {
+        store.list().stream().filter(a -> !a.isComplete()).forEach(a -> {
+            log.info("Resuming {} from {} of {} verified chunks", a.digest(), a.heldChunks(),
+                    a.manifest().chunkCount());
+            fetch(a.digest()).subscribe(done -> { }, error -> { });
+        });
+    }
+
+    /** The artifact, complete and verified, fetched from the swarm if need be. */
+    public Mono<StoredArtifact> fetch(Digest digest) {
+        Optional<StoredArtifact> held = store.find(digest);
+        if (held.isPresent() && held.get().isComplete()) {
+            return Mono.just(held.get());
+        }
+        return download(digest).completed();
+    }
+
+    /**
+     * The artifact as soon as its manifest is known, possibly still partial, for streaming while chunks arrive.
+     * Fails at once with {@link ArtifactNotFoundException} if neither this agent nor any member holds it.
+     */
+    public Mono<StoredArtifact> open(Digest digest) {
+        Optional<StoredArtifact> held = store.find(digest);
+        if (held.isPresent() && held.get().isComplete()) {
+            return Mono.just(held.get());
+        }
+        if (held.isEmpty() && !active.containsKey(digest) && holdersOf(digest).isEmpty()) {
+            return Mono.error(new ArtifactNotFoundException("artifact " + digest + " is not held here nor by any member"
+                    + " of the swarm"));
+        }
+        return download(digest).opened();
+    }
+
+    private Download download(Digest digest) {
+        return active.computeIfAbsent(digest, d -> {
+            Download download = new Download(d, this, store.find(d).orElse(null));
+            download.start();
+            return download;
+        });
+    }
+
+    public List<Download.DownloadStatus> downloads() {
+        return active.values().stream().map(Download::status).toList();
+    }
+
+    /** Asks peers for a name this agent does not know; the first answer wins. */
+    public Mono<Optional<Digest>> resolveName(ArtifactName name) {
+        List<Peer> peers = alivePeers();
+        Collections.shuffle(peers);
+        return Flux.fromIterable(peers.subList(0, Math.min(NAME_FANOUT, peers.size())))
+                .flatMap(peer -> client.resolveName(peer, name.value()))
+                .filter(Optional::isPresent)
+                .next()
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    /** Peers this agent exchanges chunks with right now. */
+    public List<String> activePeers() {
+        return alivePeers().stream().map(Peer::id).sorted().toList();
+    }
+
+    @Override
+    public List<Peer> holdersOf(Digest digest) {
+        List<Peer> holders = new ArrayList<>();
+        for (Member m : gossip.membersSnapshot()) {
+            if (m.state() != MemberState.ALIVE || m.id().equals(identity.nodeId())) {
+                continue;
+            }
+            HoldingsSummary summary = HoldingsSummary.decode(m.meta().artifacts()).orElse(HoldingsSummary.EMPTY);
+            if (summary.find(digest).isPresent() || summary.truncated()) {
+                holders.add(new Peer(m.id(), m.meta().httpAddress(), m.meta().zone()));
+            }
+        }
+        return holders;
+    }
+
+    @Override
+    public List<String> zoneDownloaders(Digest digest) {
+        List<String> ids = new ArrayList<>();
+        ids.add(identity.nodeId());
+        for (Member m : gossip.membersSnapshot()) {
+            if (m.state() != MemberState.ALIVE || m.id().equals(identity.nodeId())
+                    || !m.meta().zone().equals(identity.zone())) {
+                continue;
+            }
+            HoldingsSummary.decode(m.meta().artifacts()).flatMap(s -> s.find(digest))
+                    .filter(e -> !e.complete()).ifPresent(e -> ids.add(m.id()));
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    private List<Peer> alivePeers() {
+        List<Peer> peers = new ArrayList<>();
+        for (Member m : gossip.membersSnapshot()) {
+            if (m.state() == MemberState.ALIVE && !m.id().equals(identity.nodeId())) {
+                peers.add(new Peer(m.id(), m.meta().httpAddress(), m.meta().zone()));
+            }
+        }
+        return peers;
+    }
+
+    @Override
+    public void peerBanned(Peer peer, String reason) {
+        verificationFailures.increment();
+        banned.increment();
+        log.warn("Banned peer {} ({}) for {}: {}", peer.id(), peer.baseUrl(), settings.banDuration(), reason);
+    }
+
+    @Override
+    public void finished(Download download) {
+        active.remove(download.digest(), download);
+    }
+
+    @Override
+    public long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    @Override
+    public Scheduler swarmThread() {
+        return swarmThread;
+    }
+
+    @Override
+    public ArtifactStore store() {
+        return store;
+    }
+
+    @Override
+    public PeerClient client() {
+        return client;
+    }
+
+    @Override
+    public TransferMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public EdgeswarmProperties.Transfer settings() {
+        return settings;
+    }
+
+    @Override
+    public TokenBucket downloadLimiter() {
+        return downloadLimiter;
+    }
+
+    @Override
+    public String localId() {
+        return identity.nodeId();
+    }
+
+    @Override
+    public String zone() {
+        return identity.zone();
+    }
+
+    @Override
+    public void destroy() {
+        active.values().forEach(d -> d.fail("agent shutting down"));
+        swarmThread.dispose();
+    }
+
+    /** How long the swarm waits for progress before giving up; exposed for the content streamer. */
+    public Duration noSourceTimeout() {
+        return settings.noSourceTimeout();
+    }
+}
