@@ -74,7 +74,7 @@ start() {
     if [ -e "$dir/pid" ] && is_ours "$(cat "$dir/pid")" "edgeswarm.node-id=$name"; then
       echo "$name already running (pid $(cat "$dir/pid"))"; continue
     fi
-    nohup java -Xmx256m -jar "$AGENT_JAR" \
+    nohup java ${AGENT_JAVA_OPTS:--Xmx256m} -jar "$AGENT_JAR" \
       --server.port=$((BASE_PORT + i - 1)) \
       --edgeswarm.node-id="$name" \
       --edgeswarm.zone="$(zone_of "$i")" \

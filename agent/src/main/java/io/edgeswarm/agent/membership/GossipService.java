@@ -48,7 +48,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     private static final Duration JOIN_CHECK_DELAY = Duration.ofSeconds(2);
     private static final Duration JOIN_FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final Duration JOIN_MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final long SNAPSHOT_INTERVAL_MS = 1_000;
+    private static final long SNAPSHOT_INTERVAL_MS = 250;
 
     private final EdgeswarmProperties.Gossip properties;
     private final NodeIdentity identity;
@@ -183,7 +183,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         return Mono.fromFuture(onProtocolThreadFuture(node::members)).timeout(QUERY_TIMEOUT);
     }
 
-    /** The view as of at most a second ago; never blocks. */
+    /** The view as of at most a quarter second ago; never blocks. */
     public List<Member> membersSnapshot() {
         return snapshot;
     }

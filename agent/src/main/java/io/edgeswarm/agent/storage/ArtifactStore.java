@@ -219,6 +219,14 @@ public final class ArtifactStore {
         completeIfWhole(artifact);
     }
 
+    /**
+     * Marks a partial artifact complete if every chunk is held and the whole checks out; for a caller that saw all
+     * chunks held without completion (a completion check that failed midway).
+     */
+    public void verifyIfWhole(Digest digest) throws IOException {
+        completeIfWhole(require(digest));
+    }
+
     private void completeIfWhole(StoredArtifact artifact) throws IOException {
         Digest whole;
         synchronized (artifact) {

@@ -26,7 +26,7 @@ final class PublishSession implements AutoCloseable {
     private final FileChannel channel;
     private final ChunkingHasher hasher;
     private final QuotaReservation quota;
-    private final ByteBuffer block = ByteBuffer.allocateDirect(BLOCK);
+    private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
     private boolean adopted;
 
     PublishSession(Path tempFile, int chunkSize, QuotaReservation quota) throws IOException {

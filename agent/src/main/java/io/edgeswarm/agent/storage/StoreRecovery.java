@@ -96,7 +96,7 @@ final class StoreRecovery {
     private static int reverify(Manifest manifest, Path data, Bitfield held) throws IOException {
         int dropped = 0;
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(manifest.chunkSize());
+            ByteBuffer buffer = ByteBuffer.allocate(manifest.chunkSize());
             var bits = held.snapshot();
             for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
                 buffer.clear().limit(manifest.chunkLength(i));
@@ -118,7 +118,7 @@ final class StoreRecovery {
     static Digest hashFile(Path file, long size) throws IOException {
         MessageDigest digest = ChunkingHasher.sha256();
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocateDirect(READ_BUFFER);
+            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
             long position = 0;
             while (position < size) {
                 buffer.clear().limit((int) Math.min(READ_BUFFER, size - position));

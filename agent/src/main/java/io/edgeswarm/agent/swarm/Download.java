@@ -149,6 +149,10 @@ public final class Download {
             finish();
             return;
         }
+        if (local.heldChunks() == manifest.chunkCount() && inFlight.isEmpty()) {
+            recheckCompletion();
+            return;
+        }
         schedule(now);
         boolean anyInFlight = !inFlight.isEmpty();
         if (!anyInFlight && now - lastProgressAt > context.settings().noSourceTimeout().toMillis()) {
@@ -156,6 +160,26 @@ public final class Download {
                     + " s (" + peers.size() + " peers known, " + local.heldChunks() + "/" + manifest.chunkCount()
                     + " chunks held)");
         }
+    }
+
+    private boolean rechecking;
+
+    private void recheckCompletion() {
+        if (rechecking) {
+            return;
+        }
+        rechecking = true;
+        Mono.fromRunnable(() -> {
+            try {
+                context.store().verifyIfWhole(digest);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).subscribeOn(Schedulers.fromExecutor(context.storeWriter())).publishOn(context.swarmThread())
+                .subscribe(done -> { }, error -> {
+                    rechecking = false;
+                    fail("completion check failed: " + error);
+                }, () -> rechecking = false);
     }
 
     private void refreshPeers(long now) {
@@ -283,15 +307,17 @@ public final class Download {
         long started = context.now();
         Disposable request = context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout())
                 .flatMap(context.downloadLimiter()::acquire)
-                .publishOn(Schedulers.boundedElastic())
-                .map(bytes -> {
+                // Once bytes are here the write must finish even if this request loses an endgame race: cancelling
+                // a task on a Reactor worker interrupts it, and an interrupt closes the FileChannel mid-write.
+                .flatMap(bytes -> Mono.fromFuture(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         context.store().putChunk(digest, chunk, ByteBuffer.wrap(bytes));
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
                     return bytes.length;
-                })
+                }, context.storeWriter()), true))
+                .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause)
                 .publishOn(context.swarmThread())
                 .subscribe(length -> chunkArrived(peer, chunk, length, started),
                         error -> chunkFailed(peer, chunk, error));
@@ -350,8 +376,15 @@ public final class Download {
                 availabilityDirty = true;
             }
             peer.backoffUntil = now + FAILURE_BACKOFF_MS;
-            log.debug("Chunk {} of {} from {} failed: {}", chunk, digest.shortForm(), peer.peer.id(),
-                    error.toString());
+            boolean expected = error instanceof WebClientResponseException
+                    || error instanceof java.util.concurrent.TimeoutException
+                    || error instanceof org.springframework.web.reactive.function.client.WebClientRequestException;
+            if (expected) {
+                log.debug("Chunk {} of {} from {} failed: {}", chunk, digest.shortForm(), peer.peer.id(),
+                        error.toString());
+            } else {
+                log.warn("Chunk {} of {} from {} failed", chunk, digest.shortForm(), peer.peer.id(), error);
+            }
         }
     }
 

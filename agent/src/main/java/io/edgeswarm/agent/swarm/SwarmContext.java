@@ -14,6 +14,9 @@ interface SwarmContext {
 
     Scheduler swarmThread();
 
+    /** Where verified chunks are written; never interrupted by cancellation. */
+    java.util.concurrent.Executor storeWriter();
+
     ArtifactStore store();
 
     PeerClient client();

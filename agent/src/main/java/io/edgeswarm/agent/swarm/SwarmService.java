@@ -50,6 +50,13 @@ public class SwarmService implements SwarmContext, DisposableBean {
     private final EdgeswarmProperties.Transfer settings;
     private final TokenBucket downloadLimiter;
     private final Scheduler swarmThread = Schedulers.newSingle("swarm");
+    /** Hashing and writing chunks: CPU-bound, so about one thread per core. */
+    private final java.util.concurrent.ExecutorService storeWriter = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), runnable -> {
+                Thread thread = new Thread(runnable, "chunk-writer");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final Map<Digest, Download> active = new ConcurrentHashMap<>();
     private final Counter banned;
     private final Counter verificationFailures;
@@ -98,11 +105,14 @@ public class SwarmService implements SwarmContext, DisposableBean {
         if (held.isPresent() && held.get().isComplete()) {
             return Mono.just(held.get());
         }
-        if (held.isEmpty() && !active.containsKey(digest) && holdersOf(digest).isEmpty()) {
-            return Mono.error(new ArtifactNotFoundException("artifact " + digest + " is not held here nor by any member"
-                    + " of the swarm"));
+        if (held.isPresent() || active.containsKey(digest)) {
+            return download(digest).opened();
         }
-        return download(digest).opened();
+        // The fresh view, not the one-second snapshot: a member that just joined already knows who holds what.
+        return gossip.members().flatMap(members -> holders(members, digest).isEmpty()
+                ? Mono.error(new ArtifactNotFoundException("artifact " + digest + " is not held here nor by any member"
+                        + " of the swarm"))
+                : download(digest).opened());
     }
 
     private Download download(Digest digest) {
@@ -135,8 +145,12 @@ public class SwarmService implements SwarmContext, DisposableBean {
 
     @Override
     public List<Peer> holdersOf(Digest digest) {
+        return holders(gossip.membersSnapshot(), digest);
+    }
+
+    private List<Peer> holders(List<Member> members, Digest digest) {
         List<Peer> holders = new ArrayList<>();
-        for (Member m : gossip.membersSnapshot()) {
+        for (Member m : members) {
             if (m.state() != MemberState.ALIVE || m.id().equals(identity.nodeId())) {
                 continue;
             }
@@ -197,6 +211,11 @@ public class SwarmService implements SwarmContext, DisposableBean {
     }
 
     @Override
+    public java.util.concurrent.Executor storeWriter() {
+        return storeWriter;
+    }
+
+    @Override
     public ArtifactStore store() {
         return store;
     }
@@ -235,6 +254,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
     public void destroy() {
         active.values().forEach(d -> d.fail("agent shutting down"));
         swarmThread.dispose();
+        storeWriter.shutdown();
     }
 
     /** How long the swarm waits for progress before giving up; exposed for the content streamer. */

@@ -41,8 +41,16 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(String id, Path workDir, Map<String, String> properties) throws IOException {
-        int http = freeTcpPort();
-        int gossip = freeUdpAndTcpPort();
+        return start(id, workDir, properties, freeTcpPort(), freeUdpAndTcpPort());
+    }
+
+    /** Starts again on the same ports and data directory, as a restarted agent would. */
+    AgentProcess restart(Map<String, String> properties) throws IOException {
+        return start(id, dataDir.getParent(), properties, httpPort, gossipPort);
+    }
+
+    private static AgentProcess start(String id, Path workDir, Map<String, String> properties, int http, int gossip)
+            throws IOException {
         Path data = workDir.resolve(id);
         Files.createDirectories(data);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
@@ -51,9 +59,76 @@ final class AgentProcess implements AutoCloseable {
                 "--edgeswarm.gossip.bind-address=127.0.0.1", "--edgeswarm.gossip.port=" + gossip,
                 "--edgeswarm.storage.dir=" + data.resolve("store")));
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
-        Path log = data.resolve("agent.log");
+        Path log = data.resolve("agent-" + System.nanoTime() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new AgentProcess(id, http, gossip, data, log, process);
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** Sends a request with an empty body and returns the status code, or -1. */
+    int post(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Streams a file as a publish; returns the digest the agent reports. */
+    String publish(String name, Path file) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl()
+                + "/api/v1/artifacts?name=" + name)).PUT(HttpRequest.BodyPublishers.ofFile(file))
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IOException("publish answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body()).get("digest").asString();
+    }
+
+    /** SHA-256 of the content this agent serves for {@code digest}, as {@code sha256:<hex>}. */
+    String downloadDigest(String digest) throws IOException, InterruptedException {
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl()
+                + "/api/v1/artifacts/" + digest)).timeout(Duration.ofMinutes(2)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Progress (0 to 1) of {@code digest} in this agent's status, or -1 if not listed or not answering. */
+    double progress(String digest) {
+        JsonNode status = get("/api/v1/status");
+        if (status == null) {
+            return -1;
+        }
+        for (JsonNode artifact : status.get("artifacts")) {
+            if (artifact.get("digest").asString().equals(digest)) {
+                return artifact.get("complete").asBoolean() ? 1.0 : Math.min(0.999, artifact.get("progress")
+                        .asDouble());
+            }
+        }
+        return -1;
+    }
+
+    /** Sum of every sample of a counter whose line starts with {@code prefix}. */
+    double metricSum(String prefix) {
+        return scrape().lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     String gossipAddress() {

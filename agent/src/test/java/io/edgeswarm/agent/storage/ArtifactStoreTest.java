@@ -159,6 +159,34 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void chunksArrivingConcurrentlyAndTwiceStillCompleteTheArtifact() throws Exception {
+        byte[] content = randomBytes(50 * CHUNK + 7, 18);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        store.beginPartial(manifest);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var tasks = new java.util.ArrayList<java.util.concurrent.Callable<Void>>();
+            for (int round = 0; round < 2; round++) {
+                for (int i = manifest.chunkCount() - 1; i >= 0; i--) {
+                    int index = i;
+                    tasks.add(() -> {
+                        store.putChunk(manifest.digest(), index, chunk(content, manifest, index));
+                        return null;
+                    });
+                }
+            }
+            for (var future : pool.invokeAll(tasks)) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(store.require(manifest.digest()).isComplete()).isTrue();
+    }
+
+    @Test
     void chunkThatDoesNotMatchTheManifestIsRefused() throws IOException {
         byte[] content = randomBytes(2 * CHUNK, 15);
         Manifest manifest = manifestOf(content);

@@ -1,0 +1,188 @@
+package io.edgeswarm.agent.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One origin and five agents in two zones, as separate JVMs on loopback, distribute a 200 MiB artifact; then a
+ * corrupt peer is banned and an agent killed halfway resumes. Runs against the jar this build produced.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwarmTransferIT {
+
+    private static final long SIZE = 200L * 1024 * 1024;
+    private static final String SERVED = "edgeswarm_bytes_served_bytes_total{application=\"edgeswarm-agent\","
+            + "endpoint=\"chunk\"}";
+    private static final String CROSS_ZONE = "edgeswarm_bytes_fetched_bytes_total{application=\"edgeswarm-agent\","
+            + "locality=\"cross_zone\",source=\"peer\"}";
+    private static final String FETCHED = "edgeswarm_bytes_fetched_bytes_total{application=\"edgeswarm-agent\","
+            + "locality=";
+    private static final Duration TRANSFER = Duration.ofMinutes(3);
+
+    @TempDir
+    static Path work;
+
+    private final List<AgentProcess> all = new ArrayList<>();
+    private AgentProcess origin;
+    private final List<AgentProcess> agents = new ArrayList<>();
+    private String digest;
+    private Path file;
+
+    @BeforeAll
+    void startSwarmAndPublish() throws Exception {
+        origin = start("origin", "zone-a", Map.of());
+        for (String[] spec : new String[][] {{"a1", "zone-a"}, {"a2", "zone-a"}, {"b1", "zone-b"}, {"b2", "zone-b"},
+                {"b3", "zone-b"}}) {
+            agents.add(start(spec[0], spec[1], Map.of()));
+        }
+        file = work.resolve("artifact.bin");
+        writeRandom(file, SIZE, 42);
+        await().atMost(Duration.ofSeconds(90)).until(() -> origin.get("/actuator/health/readiness") != null);
+        digest = origin.publish("it/model.bin", file);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                agents.stream().allMatch(a -> a.memberStates().size() == 6 && seesHolding(a, "origin")));
+    }
+
+    @AfterAll
+    void stopAll() {
+        all.forEach(AgentProcess::close);
+    }
+
+    @Test
+    @Order(1)
+    void fiveAgentsInTwoZonesReplicateAndEveryCopyVerifies() throws Exception {
+        for (AgentProcess agent : agents) {
+            assertThat(agent.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
+        }
+
+        await().atMost(TRANSFER).pollInterval(Duration.ofSeconds(1)).until(() ->
+                agents.stream().allMatch(a -> a.progress(digest) == 1.0));
+
+        for (AgentProcess agent : agents) {
+            assertThat(agent.downloadDigest(digest)).as(agent.id).isEqualTo(digest);
+        }
+        double originServed = origin.metric(SERVED);
+        double zoneBCrossZone = agents.stream().filter(a -> a.id.startsWith("b")).mapToDouble(a -> a.metric(CROSS_ZONE))
+                .sum();
+        System.out.printf("origin served %.2f copies; zone-b pulled %.2f copies across zones%n", originServed / SIZE,
+                zoneBCrossZone / SIZE);
+        // Client-server would have the origin send 5 copies.
+        assertThat(originServed / SIZE).isLessThan(2.5);
+        // Zone b pulls each chunk across the WAN about once.
+        assertThat(zoneBCrossZone / SIZE).isLessThan(1.5);
+    }
+
+    @Test
+    @Order(2)
+    void peerWithCorruptChunksOnDiskIsBannedAndNothingCorruptSpreads() throws Exception {
+        AgentProcess liar = agents.get(2);
+        corruptEveryChunk(liar, digest);
+        AgentProcess newcomer = start("c1", "zone-b", Map.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> newcomer.memberStates().size() == 7);
+
+        assertThat(newcomer.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
+        await().atMost(TRANSFER).pollInterval(Duration.ofSeconds(1)).until(() -> newcomer.progress(digest) == 1.0);
+
+        assertThat(newcomer.downloadDigest(digest)).isEqualTo(digest);
+        assertThat(newcomer.metric("edgeswarm_peers_banned_total")).isGreaterThanOrEqualTo(1);
+        assertThat(Files.readString(newcomer.logFile)).contains("Banned peer " + liar.id);
+    }
+
+    @Test
+    @Order(3)
+    void agentKilledHalfwayResumesWithoutRefetchingVerifiedChunks() throws Exception {
+        Map<String, String> slow = Map.of("edgeswarm.transfer.max-download-rate", "20MB");
+        AgentProcess resumer = start("r1", "zone-a", slow);
+        await().atMost(Duration.ofSeconds(60)).until(() -> resumer.memberStates().size() >= 7);
+        assertThat(resumer.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
+        await().atMost(TRANSFER).pollInterval(Duration.ofMillis(200)).until(() -> resumer.progress(digest) >= 0.4);
+        resumer.killHard();
+        Thread.sleep(1_000);
+
+        AgentProcess restarted = resumer.restart(withTiming(slow, "zone-a", "r1"));
+        all.add(restarted);
+        await().atMost(TRANSFER).pollInterval(Duration.ofSeconds(1)).until(() -> restarted.progress(digest) == 1.0);
+
+        assertThat(restarted.downloadDigest(digest)).isEqualTo(digest);
+        double fetchedAfterRestart = restarted.metricSum(FETCHED);
+        System.out.printf("after the restart the agent fetched %.2f of the artifact%n", fetchedAfterRestart / SIZE);
+        assertThat(fetchedAfterRestart / SIZE).isLessThan(0.65);
+    }
+
+    private AgentProcess start(String id, String zone, Map<String, String> extra) throws IOException {
+        AgentProcess agent = AgentProcess.start(id, work, withTiming(extra, zone, id));
+        all.add(agent);
+        return agent;
+    }
+
+    private Map<String, String> withTiming(Map<String, String> extra, String zone, String id) {
+        Map<String, String> properties = new HashMap<>(extra);
+        properties.put("edgeswarm.zone", zone);
+        properties.put("edgeswarm.gossip.probe-interval", "500ms");
+        properties.put("edgeswarm.gossip.probe-timeout", "200ms");
+        properties.put("edgeswarm.gossip.gossip-interval", "100ms");
+        properties.put("edgeswarm.gossip.push-pull-interval", "5s");
+        properties.put("edgeswarm.transfer.cross-zone-grace", "30s");
+        if (origin != null && !id.equals("origin")) {
+            properties.put("edgeswarm.gossip.seeds", origin.gossipAddress());
+        }
+        return properties;
+    }
+
+    private static boolean seesHolding(AgentProcess observer, String holder) {
+        var members = observer.get("/api/v1/swarm/members");
+        if (members == null) {
+            return false;
+        }
+        for (var member : members) {
+            if (member.get("id").asString().equals(holder) && !member.get("artifacts").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void corruptEveryChunk(AgentProcess agent, String digest) throws IOException {
+        Path data = agent.dataDir.resolve("store").resolve("artifacts").resolve(digest.substring(7)).resolve("data");
+        try (RandomAccessFile raf = new RandomAccessFile(data.toFile(), "rw")) {
+            for (long offset = 100; offset < raf.length(); offset += 4L * 1024 * 1024) {
+                raf.seek(offset);
+                int b = raf.read();
+                raf.seek(offset);
+                raf.write(b ^ 0xFF);
+            }
+        }
+    }
+
+    private static void writeRandom(Path file, long size, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+    }
+}
