@@ -15,6 +15,8 @@ class StoreMetrics {
                 .description("Bytes of verified artifact data held").register(registry);
         Gauge.builder("edgeswarm.store.free", store, ArtifactStore::freeBytes).baseUnit("bytes")
                 .description("Bytes that may still be stored: quota or disk, whichever is smaller").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("edgeswarm.store.evictions", store,
+                ArtifactStore::evictions).description("Artifacts evicted to stay within the quota").register(registry);
         Gauge.builder("edgeswarm.store.artifacts", store, s -> s.list().stream().filter(StoredArtifact::isComplete)
                 .count()).tag("state", "complete").description("Artifacts held").register(registry);
         Gauge.builder("edgeswarm.store.artifacts", store, s -> s.list().stream().filter(a -> !a.isComplete())

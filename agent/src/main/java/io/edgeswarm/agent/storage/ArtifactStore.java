@@ -45,6 +45,8 @@ public final class ArtifactStore {
     private final NameIndex names;
     private final AtomicLong reserved = new AtomicLong();
     private final Sinks.Many<Digest> changes = Sinks.many().multicast().directBestEffort();
+    private final java.util.Set<Digest> pinned = ConcurrentHashMap.newKeySet();
+    private final AtomicLong evictions = new AtomicLong();
 
     /**
      * @param maxBytes quota for artifact data, or 0 for none
@@ -113,7 +115,7 @@ public final class ArtifactStore {
 
     private PublishSession openPublish() throws IOException {
         Path temp = layout.tmp().resolve("publish-" + UUID.randomUUID() + ".data");
-        return new PublishSession(temp, defaultChunkSize, new QuotaReservation(reserved, this::storedBytes, maxBytes));
+        return new PublishSession(temp, defaultChunkSize, new QuotaReservation(reserved, this::makeRoom));
     }
 
     /** Moves a finished publish into place under its digest; an identical artifact already held is simply named. */
@@ -155,6 +157,10 @@ public final class ArtifactStore {
         StoredArtifact existing = artifacts.get(manifest.digest());
         if (existing != null) {
             return existing;
+        }
+        if (maxBytes > 0 && manifest.size() > maxBytes) {
+            throw new StorageFullException("artifact " + manifest.digest() + " of " + manifest.size()
+                    + " bytes is larger than the store quota of " + maxBytes + " bytes");
         }
         Path staging = layout.tmp().resolve("stage-" + UUID.randomUUID());
         Files.createDirectory(staging);
@@ -198,6 +204,10 @@ public final class ArtifactStore {
         }
         if (artifact.hasChunk(index)) {
             return;
+        }
+        if (!makeRoom(manifest.chunkLength(index))) {
+            throw new StorageFullException("no room for chunk " + index + " of " + digest.shortForm()
+                    + " within the store quota of " + maxBytes + " bytes; everything else is pinned or partial");
         }
         long offset = manifest.chunkOffset(index);
         try (FileChannel data = FileChannel.open(artifact.dataFile(), StandardOpenOption.WRITE)) {
@@ -299,6 +309,48 @@ public final class ArtifactStore {
         Path trash = layout.tmp().resolve("trash-" + UUID.randomUUID());
         AtomicFiles.move(dir, trash);
         AtomicFiles.deleteRecursively(trash);
+    }
+
+    /** Keeps an artifact from eviction, e.g. while it is being fetched or distributed. Counted: pin once, unpin once. */
+    public void pin(Digest digest) {
+        pinned.add(digest);
+    }
+
+    public void unpin(Digest digest) {
+        pinned.remove(digest);
+    }
+
+    public long evictions() {
+        return evictions.get();
+    }
+
+    /**
+     * Evicts least recently used complete, unpinned artifacts until {@code bytes} more fit under the quota, beside
+     * what is stored and reserved.
+     *
+     * @return false if they cannot be made to fit
+     */
+    synchronized boolean makeRoom(long bytes) {
+        if (maxBytes <= 0) {
+            return true;
+        }
+        while (storedBytes() + reserved.get() + bytes > maxBytes) {
+            Optional<StoredArtifact> victim = artifacts.values().stream()
+                    .filter(a -> a.isComplete() && !pinned.contains(a.digest()))
+                    .min(Comparator.comparing(StoredArtifact::lastAccess));
+            if (victim.isEmpty()) {
+                return false;
+            }
+            try {
+                delete(victim.get().digest());
+            } catch (IOException e) {
+                throw StorageErrors.translate("evicting " + victim.get().digest().shortForm(), e);
+            }
+            evictions.incrementAndGet();
+            log.info("Evicted {} (last used {}) to stay within the store quota of {} bytes", victim.get().digest(),
+                    victim.get().lastAccess(), maxBytes);
+        }
+        return true;
     }
 
     /** Bytes of verified artifact data held. */

@@ -36,6 +36,12 @@ public final class Download {
     private static final long BITFIELD_REFRESH_MS = 1_000;
     private static final long BUSY_BACKOFF_MS = 1_000;
     private static final long FAILURE_BACKOFF_MS = 2_000;
+    /**
+     * Before fetching across zones, give this zone's other members time to announce that they fetch too (holdings
+     * are announced at most once a second, then gossiped), so the WAN share is split among all of them from the
+     * start instead of everyone taking everything for the first second.
+     */
+    private static final long ZONE_SETTLE_MS = 3_000;
     /** Weight of the newest sample in a peer's throughput average. */
     private static final double EWMA_WEIGHT = 0.3;
 
@@ -92,6 +98,7 @@ public final class Download {
     }
 
     void start() {
+        context.store().pin(digest);
         ticker = Flux.interval(Duration.ZERO, TICK, context.swarmThread()).subscribe(t -> tick(),
                 e -> fail("scheduler failed: " + e));
     }
@@ -155,11 +162,25 @@ public final class Download {
         }
         schedule(now);
         boolean anyInFlight = !inFlight.isEmpty();
-        if (!anyInFlight && now - lastProgressAt > context.settings().noSourceTimeout().toMillis()) {
+        // Chunks held back by the zone rule still have a source: waiting for them is by design, not a stall.
+        if (!anyInFlight && now - lastProgressAt > context.settings().noSourceTimeout().toMillis()
+                && !anyPeerHasAMissingChunk(now)) {
             fail("no peer served a missing chunk for " + context.settings().noSourceTimeout().toSeconds()
                     + " s (" + peers.size() + " peers known, " + local.heldChunks() + "/" + manifest.chunkCount()
                     + " chunks held)");
         }
+    }
+
+    private boolean anyPeerHasAMissingChunk(long now) {
+        BitSet missing = new BitSet(manifest.chunkCount());
+        missing.set(0, manifest.chunkCount());
+        missing.andNot(local.bitfield().snapshot());
+        for (PeerState peer : peers.values()) {
+            if (peer.bannedUntil <= now && peer.has.intersects(missing)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean rechecking;
@@ -287,6 +308,9 @@ public final class Download {
         String zone = context.zone();
         if (peer.peer.zone().equals(zone)) {
             return null;
+        }
+        if (now - startedAt < ZONE_SETTLE_MS && context.hasZonePeers()) {
+            return chunk -> false;
         }
         List<String> downloaders = context.zoneDownloaders(digest);
         int rank = downloaders.indexOf(context.localId());
@@ -449,6 +473,7 @@ public final class Download {
         ticker.dispose();
         long elapsedMs = context.now() - startedAt;
         log.info("Fetched {} ({} bytes) in {} ms from {} peers", digest, bytesFetched, elapsedMs, peers.size());
+        context.store().unpin(digest);
         completed.tryEmitValue(local);
         context.finished(this);
     }
@@ -465,6 +490,7 @@ public final class Download {
         inFlight.values().forEach(requests -> requests.values().forEach(Disposable::dispose));
         inFlight.clear();
         log.warn("Download of {} failed: {}", digest, reason);
+        context.store().unpin(digest);
         NoSourceException error = new NoSourceException(reason);
         opened.tryEmitError(error);
         completed.tryEmitError(error);

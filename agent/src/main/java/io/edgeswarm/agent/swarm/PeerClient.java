@@ -5,7 +5,9 @@ import io.edgeswarm.agent.storage.Manifest;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,8 @@ public class PeerClient {
 
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     private static final Duration SMALL_TIMEOUT = Duration.ofSeconds(5);
+    /** A campaign's owner asks every target with {@link #SMALL_TIMEOUT}, so whoever relays must wait longer. */
+    private static final Duration RELAYED_TIMEOUT = SMALL_TIMEOUT.multipliedBy(2).plusSeconds(2);
     /** Room for the largest allowed chunk. */
     private static final int MAX_BODY = 64 * 1024 * 1024 + 1024;
 
@@ -63,7 +67,43 @@ public class PeerClient {
                 .timeout(SMALL_TIMEOUT, Mono.just(Optional.empty()));
     }
 
+    /** Asks a member to replicate an artifact; the status code, or the failure. */
+    Mono<Integer> replicate(Peer peer, Digest digest, String writeToken) {
+        return client.post().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/replicate", digest.toString())
+                .headers(h -> {
+                    if (writeToken != null && !writeToken.isBlank()) {
+                        h.setBearerAuth(writeToken);
+                    }
+                })
+                .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+                .timeout(SMALL_TIMEOUT);
+    }
+
+    Mono<MemberStatus> status(Peer peer) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/status").retrieve().bodyToMono(MemberStatus.class)
+                .timeout(SMALL_TIMEOUT);
+    }
+
+    Mono<DistributionService.Progress> distribution(Peer peer, String id) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/distributions/{id}?scope=local", id).retrieve()
+                .bodyToMono(DistributionService.Progress.class).timeout(RELAYED_TIMEOUT);
+    }
+
+    /** The part of a member's {@code GET /api/v1/status} that campaigns read. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record MemberStatus(String id, String zone, List<Held> artifacts, List<Active> downloads) {
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Held(String digest, long size, double progress, boolean complete) {
+        }
+
+        @JsonIgnoreProperties(ignoreUnknown = true)
+        record Active(String digest, double progress, double bytesPerSecond, String error) {
+        }
+    }
+
     /** The body of {@code GET /api/v1/names/{name}}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record NameAnswer(String name, String digest) {
     }
 }

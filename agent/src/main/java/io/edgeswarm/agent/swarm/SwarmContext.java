@@ -37,6 +37,9 @@ interface SwarmContext {
     /** Ids of this zone's members fetching the artifact, this agent included, sorted. */
     List<String> zoneDownloaders(Digest digest);
 
+    /** Whether another alive member shares this agent's zone. */
+    boolean hasZonePeers();
+
     void peerBanned(Peer peer, String reason);
 
     void finished(Download download);

@@ -178,6 +178,12 @@ public class SwarmService implements SwarmContext, DisposableBean {
         return ids;
     }
 
+    @Override
+    public boolean hasZonePeers() {
+        return gossip.membersSnapshot().stream().anyMatch(m -> m.state() == MemberState.ALIVE
+                && !m.id().equals(identity.nodeId()) && m.meta().zone().equals(identity.zone()));
+    }
+
     private List<Peer> alivePeers() {
         List<Peer> peers = new ArrayList<>();
         for (Member m : gossip.membersSnapshot()) {

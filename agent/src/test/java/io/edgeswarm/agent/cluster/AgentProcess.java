@@ -82,6 +82,12 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type",
+                        "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Streams a file as a publish; returns the digest the agent reports. */
     String publish(String name, Path file) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl()

@@ -90,7 +90,8 @@ class ArtifactStoreTest {
     void publishOverQuotaIsRefusedAndLeavesNothingBehind() throws IOException {
         ArtifactStore store = new ArtifactStore(dir, CHUNK, 2 * CHUNK, Clock.systemUTC(), Schedulers.boundedElastic())
                 .open();
-        publish(store, "fits", randomBytes(CHUNK, 6));
+        Manifest fits = publish(store, "fits", randomBytes(CHUNK, 6));
+        store.pin(fits.digest());
 
         assertThatThrownBy(() -> publish(store, "too-big", randomBytes(2 * CHUNK, 7)))
                 .isInstanceOf(StorageFullException.class);
@@ -98,6 +99,51 @@ class ArtifactStoreTest {
         assertThat(store.list()).hasSize(1);
         assertThat(tmpEntries()).isEmpty();
         assertThat(store.freeBytes()).isEqualTo(CHUNK);
+    }
+
+    @Test
+    void leastRecentlyUsedArtifactIsEvictedToMakeRoom() throws IOException {
+        java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                now[0] = now[0].plusSeconds(1);
+                return now[0];
+            }
+        };
+        ArtifactStore store = new ArtifactStore(dir, CHUNK, 3 * CHUNK, clock, Schedulers.boundedElastic()).open();
+        Manifest older = publish(store, "older", randomBytes(CHUNK, 20));
+        Manifest newer = publish(store, "newer", randomBytes(CHUNK, 21));
+        store.find(older.digest()); // used since: now the newer one is least recently used
+
+        Manifest third = publish(store, "third", randomBytes(2 * CHUNK, 22));
+
+        assertThat(store.find(newer.digest())).isEmpty();
+        assertThat(store.find(older.digest())).isPresent();
+        assertThat(store.find(third.digest())).isPresent();
+        assertThat(store.evictions()).isEqualTo(1);
+    }
+
+    @Test
+    void pinnedArtifactsAreNeverEvicted() throws IOException {
+        ArtifactStore store = new ArtifactStore(dir, CHUNK, 2 * CHUNK, Clock.systemUTC(), Schedulers.boundedElastic())
+                .open();
+        Manifest kept = publish(store, "kept", randomBytes(2 * CHUNK, 23));
+        store.pin(kept.digest());
+
+        assertThatThrownBy(() -> publish(store, "other", randomBytes(CHUNK, 24)))
+                .isInstanceOf(StorageFullException.class);
+        assertThat(store.find(kept.digest())).isPresent();
     }
 
     @Test

@@ -1,0 +1,133 @@
+package io.edgeswarm.agent.swarm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PiecePickerTest {
+
+    /** A download's state, written directly by the test. */
+    static final class FakeView implements PiecePicker.View {
+        final int count;
+        final BitSet held = new BitSet();
+        final int[] holders;
+        final Map<Integer, Set<String>> requested = new HashMap<>();
+
+        FakeView(int count) {
+            this.count = count;
+            this.holders = new int[count];
+        }
+
+        @Override
+        public int chunkCount() {
+            return count;
+        }
+
+        @Override
+        public boolean held(int chunk) {
+            return held.get(chunk);
+        }
+
+        @Override
+        public int requested(int chunk) {
+            return requested.getOrDefault(chunk, Set.of()).size();
+        }
+
+        @Override
+        public boolean requestedFrom(int chunk, String peer) {
+            return requested.getOrDefault(chunk, Set.of()).contains(peer);
+        }
+
+        @Override
+        public int holders(int chunk) {
+            return holders[chunk];
+        }
+
+        @Override
+        public int heldCount() {
+            return held.cardinality();
+        }
+
+        void request(int chunk, String peer) {
+            requested.computeIfAbsent(chunk, c -> new HashSet<>()).add(peer);
+        }
+    }
+
+    private final PiecePicker picker = new PiecePicker(new SplittableRandom(1));
+
+    @Test
+    void afterTheFirstFewChunksTheRarestIsPicked() {
+        FakeView view = new FakeView(10);
+        view.held.set(0, 5);
+        java.util.Arrays.fill(view.holders, 5);
+        view.holders[7] = 1;
+
+        assertThat(picker.next(view, "p", all(10), null)).isEqualTo(7);
+    }
+
+    @Test
+    void firstChunksArePickedAtRandomNotByRarity() {
+        FakeView view = new FakeView(100);
+        java.util.Arrays.fill(view.holders, 5);
+        view.holders[0] = 1;
+        Set<Integer> picks = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            picks.add(picker.next(view, "p", all(100), null));
+        }
+
+        assertThat(picks).hasSizeGreaterThan(5);
+    }
+
+    @Test
+    void onlyChunksThePeerHasAreAskedFor() {
+        FakeView view = new FakeView(10);
+        BitSet peerHas = new BitSet();
+        peerHas.set(3);
+
+        assertThat(picker.next(view, "p", peerHas, null)).isEqualTo(3);
+        view.held.set(3);
+        assertThat(picker.next(view, "p", peerHas, null)).isEqualTo(-1);
+    }
+
+    @Test
+    void requestedChunksAreNotAskedTwiceBeforeEndgame() {
+        FakeView view = new FakeView(3);
+        view.request(0, "a");
+        view.request(1, "a");
+
+        assertThat(picker.next(view, "b", all(3), null)).isEqualTo(2);
+    }
+
+    @Test
+    void inEndgameAChunkGetsOneDuplicateRequestFromAnotherPeer() {
+        FakeView view = new FakeView(3);
+        view.held.set(0, 2);
+        view.request(2, "a");
+
+        assertThat(picker.next(view, "a", all(3), null)).isEqualTo(-1);
+        assertThat(picker.next(view, "b", all(3), null)).isEqualTo(2);
+        view.request(2, "b");
+        assertThat(picker.next(view, "c", all(3), null)).isEqualTo(-1);
+    }
+
+    @Test
+    void zoneRuleLimitsWhatAPeerMayBeAskedFor() {
+        FakeView view = new FakeView(6);
+
+        int pick = picker.next(view, "remote", all(6), chunk -> chunk % 3 == 1);
+
+        assertThat(pick % 3).isEqualTo(1);
+    }
+
+    private static BitSet all(int n) {
+        BitSet bits = new BitSet();
+        bits.set(0, n);
+        return bits;
+    }
+}
