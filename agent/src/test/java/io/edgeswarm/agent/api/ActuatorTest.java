@@ -2,36 +2,11 @@ package io.edgeswarm.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "edgeswarm.gossip.port=0")
-class ActuatorTest {
-
-    @TempDir
-    static Path storeDir;
-
-    @DynamicPropertySource
-    static void store(DynamicPropertyRegistry registry) {
-        registry.add("edgeswarm.storage.dir", storeDir::toString);
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port).build();
-    }
+class ActuatorTest extends RunningAgentTest {
 
     @Test
     void livenessAndReadinessAreUp() {

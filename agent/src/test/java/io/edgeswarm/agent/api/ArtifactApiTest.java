@@ -4,47 +4,22 @@ import static io.edgeswarm.agent.TestBytes.randomBytes;
 import static io.edgeswarm.agent.TestBytes.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** Every endpoint of the agent that needs no other agent, against the real server on a random port. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"edgeswarm.transfer.chunk-size=64KB", "edgeswarm.node-id=api-test", "edgeswarm.zone=zone-a",
                 "edgeswarm.gossip.port=0"})
-class ArtifactApiTest {
+class ArtifactApiTest extends RunningAgentTest {
 
     private static final int CHUNK = 64 * 1024;
-
-    @TempDir
-    static Path storeDir;
-
-    @DynamicPropertySource
-    static void store(DynamicPropertyRegistry registry) {
-        registry.add("edgeswarm.storage.dir", storeDir::toString);
-    }
-
-    @LocalServerPort
-    int port;
-
-    WebTestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-                .codecs(c -> c.defaultCodecs().maxInMemorySize(16 * 1024 * 1024)).build();
-    }
 
     @Test
     void publishReturnsTheManifestSummaryAndLocation() {
