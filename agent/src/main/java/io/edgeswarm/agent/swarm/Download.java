@@ -55,6 +55,8 @@ public final class Download {
         long backoffUntil;
         boolean bitfieldPending;
         long bitfieldAt;
+        /** The peer has this artifact, whole or partial (its bitfield answered). */
+        boolean present;
         long bytesFrom;
 
         PeerState(Peer peer) {
@@ -171,6 +173,20 @@ public final class Download {
         }
     }
 
+    /** This agent and the members of its zone that hold the artifact partly, by their bitfields, sorted by id. */
+    private List<String> zoneDownloaders() {
+        List<String> ids = new ArrayList<>();
+        ids.add(context.localId());
+        for (PeerState peer : peers.values()) {
+            if (peer.present && peer.peer.zone().equals(context.zone())
+                    && peer.has.cardinality() < manifest.chunkCount()) {
+                ids.add(peer.peer.id());
+            }
+        }
+        java.util.Collections.sort(ids);
+        return ids;
+    }
+
     private boolean anyPeerHasAMissingChunk(long now) {
         BitSet missing = new BitSet(manifest.chunkCount());
         missing.set(0, manifest.chunkCount());
@@ -204,9 +220,16 @@ public final class Download {
     }
 
     private void refreshPeers(long now) {
-        List<Peer> holders = context.holdersOf(digest);
+        // Holders from gossip, plus every member of this zone: asking them directly shows at once who else here is
+        // fetching, where gossiped holdings may lag by a second or more.
+        List<Peer> holders = new ArrayList<>(context.holdersOf(digest));
         Map<String, Peer> current = new HashMap<>();
         holders.forEach(p -> current.put(p.id(), p));
+        for (Peer peer : context.zonePeers()) {
+            if (current.putIfAbsent(peer.id(), peer) == null) {
+                holders.add(peer);
+            }
+        }
         peers.keySet().removeIf(id -> {
             boolean gone = !current.containsKey(id) && peers.get(id).inFlight == 0;
             availabilityDirty |= gone;
@@ -220,7 +243,8 @@ public final class Download {
                 context.client().bitfield(peer, digest)
                         .publishOn(context.swarmThread())
                         .subscribe(bits -> {
-                            state.has = bits;
+                            state.present = bits.isPresent();
+                            state.has = bits.orElseGet(BitSet::new);
                             state.bitfieldAt = context.now();
                             state.bitfieldPending = false;
                             availabilityDirty = true;
@@ -312,7 +336,7 @@ public final class Download {
         if (now - startedAt < ZONE_SETTLE_MS && context.hasZonePeers()) {
             return chunk -> false;
         }
-        List<String> downloaders = context.zoneDownloaders(digest);
+        List<String> downloaders = zoneDownloaders();
         int rank = downloaders.indexOf(context.localId());
         int share = downloaders.size();
         boolean graceOver = now - startedAt > context.settings().crossZoneGrace().toMillis();

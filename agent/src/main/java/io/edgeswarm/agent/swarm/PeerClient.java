@@ -43,11 +43,12 @@ public class PeerClient {
                 .retrieve().bodyToMono(Manifest.class).timeout(SMALL_TIMEOUT);
     }
 
-    /** Which chunks the peer holds; empty bitset if it holds none or does not answer. */
-    Mono<BitSet> bitfield(Peer peer, Digest digest) {
+    /** Which chunks the peer holds; empty if it does not have the artifact at all (404). */
+    Mono<Optional<BitSet>> bitfield(Peer peer, Digest digest) {
         return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/bitfield", digest.toString())
-                .retrieve().bodyToMono(byte[].class).map(BitSet::valueOf)
-                .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(new BitSet()))
+                .retrieve().bodyToMono(byte[].class).map(bytes -> Optional.of(BitSet.valueOf(bytes)))
+                .defaultIfEmpty(Optional.of(new BitSet()))
+                .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(Optional.empty()))
                 .timeout(SMALL_TIMEOUT);
     }
 

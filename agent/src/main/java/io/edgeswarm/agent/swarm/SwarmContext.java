@@ -34,8 +34,8 @@ interface SwarmContext {
     /** Alive members other than this one that say they hold (part of) the artifact. */
     List<Peer> holdersOf(Digest digest);
 
-    /** Ids of this zone's members fetching the artifact, this agent included, sorted. */
-    List<String> zoneDownloaders(Digest digest);
+    /** Alive members of this agent's zone, this agent excluded. */
+    List<Peer> zonePeers();
 
     /** Whether another alive member shares this agent's zone. */
     boolean hasZonePeers();

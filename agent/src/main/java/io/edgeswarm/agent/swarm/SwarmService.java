@@ -163,25 +163,13 @@ public class SwarmService implements SwarmContext, DisposableBean {
     }
 
     @Override
-    public List<String> zoneDownloaders(Digest digest) {
-        List<String> ids = new ArrayList<>();
-        ids.add(identity.nodeId());
-        for (Member m : gossip.membersSnapshot()) {
-            if (m.state() != MemberState.ALIVE || m.id().equals(identity.nodeId())
-                    || !m.meta().zone().equals(identity.zone())) {
-                continue;
-            }
-            HoldingsSummary.decode(m.meta().artifacts()).flatMap(s -> s.find(digest))
-                    .filter(e -> !e.complete()).ifPresent(e -> ids.add(m.id()));
-        }
-        Collections.sort(ids);
-        return ids;
+    public List<Peer> zonePeers() {
+        return alivePeers().stream().filter(p -> p.zone().equals(identity.zone())).toList();
     }
 
     @Override
     public boolean hasZonePeers() {
-        return gossip.membersSnapshot().stream().anyMatch(m -> m.state() == MemberState.ALIVE
-                && !m.id().equals(identity.nodeId()) && m.meta().zone().equals(identity.zone()));
+        return !zonePeers().isEmpty();
     }
 
     private List<Peer> alivePeers() {
