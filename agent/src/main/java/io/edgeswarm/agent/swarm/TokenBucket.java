@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.swarm;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -10,10 +11,16 @@ import reactor.core.publisher.Mono;
 public final class TokenBucket {
 
     private final long bytesPerSecond;
+    private final LongSupplier nanoTime;
     private long nextFreeNanos;
 
     public TokenBucket(long bytesPerSecond) {
+        this(bytesPerSecond, System::nanoTime);
+    }
+
+    TokenBucket(long bytesPerSecond, LongSupplier nanoTime) {
         this.bytesPerSecond = bytesPerSecond;
+        this.nanoTime = nanoTime;
     }
 
     /** {@code item} once {@code bytes} may pass. */
@@ -31,7 +38,7 @@ public final class TokenBucket {
         if (bytesPerSecond <= 0) {
             return 0;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         long start = Math.max(now, nextFreeNanos);
         nextFreeNanos = start + bytes * 1_000_000_000L / bytesPerSecond;
         return start - now;
