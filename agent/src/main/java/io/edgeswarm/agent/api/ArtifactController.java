@@ -74,7 +74,7 @@ class ArtifactController {
 
     @GetMapping
     List<ArtifactSummary> list() {
-        return store.list().stream().map(a -> ArtifactSummary.of(a, store.namesOf(a.digest()))).toList();
+        return ArtifactViews.summaries(store);
     }
 
     /** Content from disk when held whole; otherwise fetched from the swarm and streamed as chunks verify. */

@@ -2,7 +2,12 @@ package io.edgeswarm.agent.api;
 
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
+import io.edgeswarm.agent.storage.ArtifactStore;
+import io.edgeswarm.agent.storage.Digest;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** JSON shapes of artifacts in the HTTP API. */
 final class ArtifactViews {
@@ -29,6 +34,14 @@ final class ArtifactViews {
                     m.size(), m.chunkSize(), m.chunkCount(), artifact.heldChunks(), artifact.heldBytes(),
                     artifact.progress(), artifact.isComplete());
         }
+    }
+
+    /** Every artifact the store holds, each with the names pointing at it; the name index is read once. */
+    static List<ArtifactSummary> summaries(ArtifactStore store) {
+        Map<Digest, List<String>> names = new HashMap<>();
+        store.names().forEach((name, digest) -> names.computeIfAbsent(digest, d -> new ArrayList<>()).add(name));
+        return store.list().stream()
+                .map(a -> ArtifactSummary.of(a, names.getOrDefault(a.digest(), List.of()))).toList();
     }
 
     /** A name and the digest it points to. */

@@ -57,8 +57,7 @@ class StatusController {
 
     @GetMapping("/api/v1/status")
     Status status() {
-        List<ArtifactSummary> artifacts = store.list().stream()
-                .map(a -> ArtifactSummary.of(a, store.namesOf(a.digest()))).toList();
+        List<ArtifactSummary> artifacts = ArtifactViews.summaries(store);
         return new Status(identity.nodeId(), identity.zone(), identity.labels(), identity.advertiseAddress(), version,
                 startedAt, Duration.between(startedAt, clock.instant()).toSeconds(), artifacts,
                 new Rates(metrics.inBytesPerSecond(), metrics.outBytesPerSecond()),

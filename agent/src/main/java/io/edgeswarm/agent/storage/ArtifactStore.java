@@ -330,10 +330,14 @@ public final class ArtifactStore {
      *
      * @return false if they cannot be made to fit
      */
-    synchronized boolean makeRoom(long bytes) {
+    boolean makeRoom(long bytes) {
         if (maxBytes <= 0) {
-            return true;
+            return true; // no quota: nothing to lock for on every publish buffer
         }
+        return evictUntilFits(bytes);
+    }
+
+    private synchronized boolean evictUntilFits(long bytes) {
         while (storedBytes() + reserved.get() + bytes > maxBytes) {
             Optional<StoredArtifact> victim = artifacts.values().stream()
                     .filter(a -> a.isComplete() && !pinned.contains(a.digest()))

@@ -1,7 +1,6 @@
 package io.edgeswarm.agent.swarm;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
-import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.membership.GossipService;
 import io.edgeswarm.agent.membership.Member;
 import io.edgeswarm.agent.membership.MemberState;
@@ -9,7 +8,6 @@ import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +66,8 @@ public class DistributionService {
     }
 
     private final GossipService gossip;
+    private final SwarmService swarm;
     private final PeerClient client;
-    private final NodeIdentity identity;
     private final String writeToken;
     private final Clock clock;
     private final Map<String, Campaign> campaigns = Collections.synchronizedMap(
@@ -80,11 +78,11 @@ public class DistributionService {
                 }
             });
 
-    public DistributionService(GossipService gossip, PeerClient client, NodeIdentity identity,
+    public DistributionService(GossipService gossip, SwarmService swarm, PeerClient client,
             EdgeswarmProperties properties, Clock clock) {
         this.gossip = gossip;
+        this.swarm = swarm;
         this.client = client;
-        this.identity = identity;
         this.writeToken = properties.security().writeToken();
         this.clock = clock;
     }
@@ -93,7 +91,7 @@ public class DistributionService {
         return gossip.members().flatMap(members -> {
             List<Peer> targets = members.stream()
                     .filter(m -> m.state() == MemberState.ALIVE && selector.matches(m))
-                    .map(m -> new Peer(m.id(), m.meta().httpAddress(), m.meta().zone()))
+                    .map(Peer::of)
                     .toList();
             if (targets.isEmpty()) {
                 return Mono.error(new InvalidInputException("no alive member matches the selector " + selector));
@@ -124,11 +122,7 @@ public class DistributionService {
         if (localOnly) {
             return Mono.just(Optional.empty());
         }
-        List<Peer> peers = new ArrayList<>();
-        gossip.membersSnapshot().stream()
-                .filter(m -> m.state() == MemberState.ALIVE && !m.id().equals(identity.nodeId()))
-                .forEach(m -> peers.add(new Peer(m.id(), m.meta().httpAddress(), m.meta().zone())));
-        return Flux.fromIterable(peers)
+        return Flux.fromIterable(swarm.alivePeers())
                 .flatMap(peer -> client.distribution(peer, id).onErrorResume(e -> Mono.empty()), FANOUT)
                 .next().map(Optional::of).defaultIfEmpty(Optional.empty());
     }

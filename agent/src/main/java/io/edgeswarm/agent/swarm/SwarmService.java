@@ -156,7 +156,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
             }
             HoldingsSummary summary = HoldingsSummary.decode(m.meta().artifacts()).orElse(HoldingsSummary.EMPTY);
             if (summary.find(digest).isPresent() || summary.truncated()) {
-                holders.add(new Peer(m.id(), m.meta().httpAddress(), m.meta().zone()));
+                holders.add(Peer.of(m));
             }
         }
         return holders;
@@ -172,11 +172,12 @@ public class SwarmService implements SwarmContext, DisposableBean {
         return !zonePeers().isEmpty();
     }
 
-    private List<Peer> alivePeers() {
+    /** Alive members other than this agent, as of the latest membership snapshot. */
+    List<Peer> alivePeers() {
         List<Peer> peers = new ArrayList<>();
         for (Member m : gossip.membersSnapshot()) {
             if (m.state() == MemberState.ALIVE && !m.id().equals(identity.nodeId())) {
-                peers.add(new Peer(m.id(), m.meta().httpAddress(), m.meta().zone()));
+                peers.add(Peer.of(m));
             }
         }
         return peers;
