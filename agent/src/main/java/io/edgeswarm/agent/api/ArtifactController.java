@@ -15,6 +15,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.edgeswarm.agent.config.NodeIdentity;
+import io.edgeswarm.agent.swarm.SwarmCatalog;
+import io.edgeswarm.agent.swarm.SwarmHeaders;
 import io.edgeswarm.agent.swarm.SwarmService;
 import io.edgeswarm.agent.swarm.UploadSlots;
 import org.springframework.http.CacheControl;
@@ -48,8 +51,13 @@ class ArtifactController {
     private final TransferMetrics metrics;
     private final SwarmService swarm;
     private final UploadSlots uploadSlots;
+    private final NodeIdentity identity;
+    private final SwarmCatalog catalog;
 
-    ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots) {
+    ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots,
+            NodeIdentity identity, SwarmCatalog catalog) {
+        this.catalog = catalog;
+        this.identity = identity;
         this.store = store;
         this.metrics = metrics;
         this.swarm = swarm;
@@ -72,9 +80,17 @@ class ArtifactController {
         return publish(name, request);
     }
 
+    /** What this agent holds, and with {@code scope=swarm} (the default) what the rest of the swarm holds too. */
     @GetMapping
-    List<ArtifactSummary> list() {
-        return ArtifactViews.summaries(store);
+    List<ArtifactSummary> list(@RequestParam(name = "scope", defaultValue = "swarm") String scope) {
+        if ("local".equals(scope)) {
+            return ArtifactViews.summaries(store, digest -> -1);
+        }
+        if (!"swarm".equals(scope)) {
+            throw new InvalidInputException("scope must be 'local' or 'swarm', got '"
+                    + (scope.length() > 20 ? scope.substring(0, 20) + "..." : scope) + "'");
+        }
+        return ArtifactViews.swarmSummaries(store, catalog);
     }
 
     /** Content from disk when held whole; otherwise fetched from the swarm and streamed as chunks verify. */
@@ -99,12 +115,14 @@ class ArtifactController {
             if (artifact.isComplete()) {
                 ChunkRegion region = artifact.contentRegion(part.start(), part.length());
                 return RegionWriter.write(response, region)
-                        .doOnSuccess(done -> metrics.served("content", region.length()));
+                        .doOnSuccess(done -> metrics.served("content", source(artifact), "client",
+                                region.length()));
             }
             headers.setContentLength(part.length());
             return response.writeWith(ContentStreamer.stream(artifact, part, response.bufferFactory(),
                             swarm.noSourceTimeout())
-                    .doOnNext(buffer -> metrics.served("content", buffer.readableByteCount())));
+                    .doOnNext(buffer -> metrics.served("content", source(artifact), "client",
+                            buffer.readableByteCount())));
         });
     }
 
@@ -131,13 +149,16 @@ class ArtifactController {
     }
 
     @GetMapping("/{digest}/chunks/{index}")
-    Mono<Void> chunk(@PathVariable String digest, @PathVariable String index, ServerHttpResponse response) {
+    Mono<Void> chunk(@PathVariable String digest, @PathVariable String index,
+            @RequestHeader(value = SwarmHeaders.REQUESTER_ZONE, required = false) String requesterZone,
+            ServerHttpResponse response) {
         long started = System.nanoTime();
         Digest artifactDigest = Digest.parse(digest);
         int chunkIndex = parseIndex(index);
         ChunkRegion region;
+        StoredArtifact artifact;
         try {
-            StoredArtifact artifact = store.require(artifactDigest);
+            artifact = store.require(artifactDigest);
             region = artifact.chunkRegion(chunkIndex);
             response.getHeaders().setETag("\"" + artifact.manifest().chunkDigest(chunkIndex).hex() + "\"");
         } catch (RuntimeException miss) {
@@ -150,10 +171,13 @@ class ArtifactController {
         }
         response.getHeaders().setContentType(MediaType.APPLICATION_OCTET_STREAM);
         response.getHeaders().setCacheControl(IMMUTABLE);
+        response.getHeaders().set(SwarmHeaders.ORIGIN, Boolean.toString(artifact.isOrigin()));
+        String locality = requesterZone == null ? "unknown"
+                : requesterZone.equals(identity.zone()) ? "same_zone" : "cross_zone";
         return uploadSlots.pace(region.length())
                 .then(RegionWriter.write(response, region))
                 .doOnSuccess(done -> {
-                    metrics.served("chunk", region.length());
+                    metrics.served("chunk", source(artifact), locality, region.length());
                     metrics.chunkRequest("hit", Duration.ofNanos(System.nanoTime() - started));
                 })
                 .doFinally(signal -> uploadSlots.release());
@@ -170,6 +194,10 @@ class ArtifactController {
                     }
                     return ResponseEntity.noContent().<Void>build();
                 });
+    }
+
+    private static String source(StoredArtifact artifact) {
+        return artifact.isOrigin() ? "origin" : "peer";
     }
 
     private static int parseIndex(String index) {

@@ -5,6 +5,9 @@ import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.metrics.TransferMetrics;
 import io.edgeswarm.agent.storage.ArtifactStore;
 import io.edgeswarm.agent.swarm.Download;
+import io.edgeswarm.agent.swarm.DistributionService;
+import io.edgeswarm.agent.swarm.RecentProblems;
+import io.edgeswarm.agent.swarm.SwarmCatalog;
 import io.edgeswarm.agent.swarm.SwarmService;
 import io.edgeswarm.agent.swarm.UploadSlots;
 import java.time.Clock;
@@ -24,7 +27,13 @@ class StatusController {
     /** The status document; {@code peers} lists the agents this one exchanges chunks with. */
     record Status(String id, String zone, Map<String, String> labels, String advertiseAddress, String version,
             Instant startedAt, long uptimeSeconds, List<ArtifactSummary> artifacts, Rates rates, Store store,
-            List<String> peers, List<Download.DownloadStatus> downloads, int uploadSlotsInUse) {
+            List<String> peers, List<Download.DownloadStatus> downloads, int uploadSlotsInUse, int uploadSlots,
+            Counters counters, List<RecentProblems.Problem> recentProblems,
+            List<DistributionService.CampaignSummary> distributions) {
+    }
+
+    /** Totals since this agent started. */
+    record Counters(long verificationFailures, long peersBanned) {
     }
 
     record Rates(double inBytesPerSecond, double outBytesPerSecond) {
@@ -39,11 +48,18 @@ class StatusController {
     private final Clock clock;
     private final SwarmService swarm;
     private final UploadSlots uploadSlots;
+    private final SwarmCatalog catalog;
+    private final RecentProblems problems;
+    private final DistributionService distributions;
     private final Instant startedAt;
     private final String version;
 
     StatusController(NodeIdentity identity, ArtifactStore store, TransferMetrics metrics, Clock clock,
-            SwarmService swarm, UploadSlots uploadSlots, ObjectProvider<BuildProperties> build) {
+            SwarmService swarm, UploadSlots uploadSlots, SwarmCatalog catalog, RecentProblems problems,
+            DistributionService distributions, ObjectProvider<BuildProperties> build) {
+        this.problems = problems;
+        this.distributions = distributions;
+        this.catalog = catalog;
         this.swarm = swarm;
         this.uploadSlots = uploadSlots;
         this.identity = identity;
@@ -57,11 +73,13 @@ class StatusController {
 
     @GetMapping("/api/v1/status")
     Status status() {
-        List<ArtifactSummary> artifacts = ArtifactViews.summaries(store);
+        List<ArtifactSummary> artifacts = ArtifactViews.summaries(store, catalog::holders);
         return new Status(identity.nodeId(), identity.zone(), identity.labels(), identity.advertiseAddress(), version,
                 startedAt, Duration.between(startedAt, clock.instant()).toSeconds(), artifacts,
                 new Rates(metrics.inBytesPerSecond(), metrics.outBytesPerSecond()),
                 new Store(store.storedBytes(), store.freeBytes(), store.maxBytes() > 0 ? store.maxBytes() : null),
-                swarm.activePeers(), swarm.downloads(), uploadSlots.inUse());
+                swarm.activePeers(), swarm.downloads(), uploadSlots.inUse(), uploadSlots.capacity(),
+                new Counters(swarm.verificationFailures(), swarm.peersBanned()), problems.list(),
+                distributions.campaigns());
     }
 }

@@ -53,10 +53,15 @@ public class TransferMetrics {
         inRate.record(bytes);
     }
 
-    /** Bytes sent, by what asked: {@code chunk} for peers, {@code content} for clients. */
-    public void served(String endpoint, long bytes) {
+    /**
+     * Bytes sent, by what asked ({@code chunk} for peers, {@code content} for clients), by the role of this agent's
+     * copy ({@code origin} if it was published here, else {@code peer}) and by locality ({@code same_zone} or
+     * {@code cross_zone} for a peer, {@code client} for a content read).
+     */
+    public void served(String endpoint, String source, String locality, long bytes) {
         Counter.builder("edgeswarm.bytes.served").description("Bytes sent by this agent").baseUnit("bytes")
-                .tag("endpoint", endpoint).register(registry).increment(bytes);
+                .tags("endpoint", endpoint, "source", source, "locality", locality).register(registry)
+                .increment(bytes);
         outRate.record(bytes);
     }
 

@@ -132,6 +132,7 @@ public final class ArtifactStore {
         Files.move(session.tempFile(), StoreLayout.data(staging));
         session.adopted();
         AtomicFiles.write(StoreLayout.manifest(staging), ManifestCodec.toJson(manifest));
+        AtomicFiles.write(StoreLayout.originMarker(staging), new byte[0]);
         AtomicFiles.fsyncDirectory(staging);
         Path target = layout.artifactDir(manifest.digest());
         if (existing != null) {
@@ -140,7 +141,7 @@ public final class ArtifactStore {
         }
         AtomicFiles.move(staging, target);
         StoredArtifact stored = new StoredArtifact(manifest, target, Bitfield.full(manifest.chunkCount()), true,
-                clock.instant());
+                clock.instant(), true);
         artifacts.put(manifest.digest(), stored);
         names.put(manifest.name(), manifest.digest(), clock.instant());
         log.info("Published {} as {} ({} bytes, {} chunks)", manifest.name(), manifest.digest(), manifest.size(),
@@ -176,7 +177,7 @@ public final class ArtifactStore {
         AtomicFiles.write(StoreLayout.manifest(staging), ManifestCodec.toJson(manifest));
         Path target = layout.artifactDir(manifest.digest());
         AtomicFiles.move(staging, target);
-        StoredArtifact partial = new StoredArtifact(manifest, target, empty, false, clock.instant());
+        StoredArtifact partial = new StoredArtifact(manifest, target, empty, false, clock.instant(), false);
         artifacts.put(manifest.digest(), partial);
         changed(manifest.digest());
         if (manifest.chunkCount() == 0) {

@@ -14,6 +14,8 @@ final class StoreLayout {
     static final String MANIFEST = "manifest.json";
     static final String DATA = "data";
     static final String BITFIELD = "chunks.bits";
+    /** Present when the artifact was published to this agent, which makes it an origin of that artifact. */
+    static final String ORIGIN = "origin";
 
     private final Path root;
 
@@ -57,5 +59,9 @@ final class StoreLayout {
 
     static Path bitfield(Path artifactDir) {
         return artifactDir.resolve(BITFIELD);
+    }
+
+    static Path originMarker(Path artifactDir) {
+        return artifactDir.resolve(ORIGIN);
     }
 }

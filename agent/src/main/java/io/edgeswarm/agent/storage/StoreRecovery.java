@@ -79,8 +79,9 @@ final class StoreRecovery {
         }
         var lastAccess = Files.getLastModifiedTime(data).toInstant();
         Path bitfieldFile = StoreLayout.bitfield(dir);
+        boolean origin = Files.exists(StoreLayout.originMarker(dir));
         if (!Files.exists(bitfieldFile)) {
-            return new StoredArtifact(manifest, dir, Bitfield.full(manifest.chunkCount()), true, lastAccess);
+            return new StoredArtifact(manifest, dir, Bitfield.full(manifest.chunkCount()), true, lastAccess, origin);
         }
         Bitfield held = Bitfield.fromByteArray(manifest.chunkCount(), Files.readAllBytes(bitfieldFile));
         int dropped = reverify(manifest, data, held);
@@ -90,7 +91,7 @@ final class StoreRecovery {
             AtomicFiles.write(bitfieldFile, held.toByteArray());
         }
         return new StoredArtifact(manifest, dir, held, false, clock.instant().isBefore(lastAccess)
-                ? clock.instant() : lastAccess);
+                ? clock.instant() : lastAccess, origin);
     }
 
     private static int reverify(Manifest manifest, Path data, Bitfield held) throws IOException {

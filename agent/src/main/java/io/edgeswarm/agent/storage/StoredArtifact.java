@@ -11,8 +11,10 @@ public final class StoredArtifact {
     private final Bitfield held;
     private volatile boolean complete;
     private volatile Instant lastAccess;
+    private final boolean origin;
 
-    StoredArtifact(Manifest manifest, Path dir, Bitfield held, boolean complete, Instant lastAccess) {
+    StoredArtifact(Manifest manifest, Path dir, Bitfield held, boolean complete, Instant lastAccess, boolean origin) {
+        this.origin = origin;
         this.manifest = manifest;
         this.dir = dir;
         this.held = held;
@@ -26,6 +28,11 @@ public final class StoredArtifact {
 
     public Digest digest() {
         return manifest.digest();
+    }
+
+    /** True when the artifact was published to this agent rather than fetched from a peer. */
+    public boolean isOrigin() {
+        return origin;
     }
 
     /** True once every chunk is held and the whole content was checked against the digest. */

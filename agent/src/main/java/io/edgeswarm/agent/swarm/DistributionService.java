@@ -55,6 +55,24 @@ public class DistributionService {
             Map<String, String> startErrors) {
     }
 
+    /** A campaign this agent started, without progress: what a status document lists. */
+    public record CampaignSummary(String id, String digest, Selector selector, Instant createdAt,
+            List<String> targets, Map<String, String> startErrors) {
+    }
+
+    /** Campaigns started on this agent, newest first. */
+    public List<CampaignSummary> campaigns() {
+        List<CampaignSummary> list = new java.util.ArrayList<>();
+        synchronized (campaigns) {
+            for (Campaign c : campaigns.values()) {
+                list.add(new CampaignSummary(c.id(), c.digest().toString(), c.selector(), c.createdAt(),
+                        c.targets().stream().map(Peer::id).toList(), Map.copyOf(c.startErrors())));
+            }
+        }
+        Collections.reverse(list);
+        return list;
+    }
+
     /** Progress of a campaign, per agent. */
     public record Progress(String id, String digest, Selector selector, Instant createdAt, int targets, int complete,
             boolean done, List<AgentProgress> agents) {

@@ -42,15 +42,13 @@ public final class Download {
      * start instead of everyone taking everything for the first second.
      */
     private static final long ZONE_SETTLE_MS = 3_000;
-    /** Weight of the newest sample in a peer's throughput average. */
-    private static final double EWMA_WEIGHT = 0.3;
 
     /** What this download knows of one peer. */
     static final class PeerState {
-        final Peer peer;
+        Peer peer;
         BitSet has = new BitSet();
         int inFlight;
-        double bytesPerSecond = Double.MAX_VALUE; // unknown peers are tried first
+        final PeerScore score = new PeerScore();
         long bannedUntil;
         long backoffUntil;
         boolean bitfieldPending;
@@ -81,7 +79,9 @@ public final class Download {
     private boolean manifestPending;
     private long lastProgressAt;
     private long lastPeerRefreshAt;
-    private long bytesFetched;
+    private volatile long bytesFetched;
+    private volatile long finishedAt;
+    private final Map<String, Long> bytesBySource = new java.util.concurrent.ConcurrentHashMap<>();
     private int[] availability = new int[0];
     private boolean availabilityDirty = true;
     private Disposable ticker;
@@ -129,14 +129,23 @@ public final class Download {
     /** Snapshot for status pages; read from any thread, so only volatile or immutable state is touched. */
     DownloadStatus status() {
         StoredArtifact artifact = local;
-        double elapsed = Math.max(0.001, (context.now() - startedAt) / 1000.0);
-        return new DownloadStatus(digest.toString(), artifact == null ? 0 : artifact.progress(),
-                artifact != null && artifact.isComplete(), bytesFetched / elapsed, peers.size(), failure);
+        long end = finished ? finishedAt : context.now();
+        double elapsed = Math.max(0.001, (end - startedAt) / 1000.0);
+        double progress = artifact == null ? 0 : artifact.progress();
+        double rate = bytesFetched / elapsed;
+        boolean complete = artifact != null && artifact.isComplete();
+        Long eta = complete ? Long.valueOf(0) : artifact != null && rate > 0
+                ? Long.valueOf((long) Math.ceil((artifact.manifest().size() - artifact.heldBytes()) / rate)) : null;
+        return new DownloadStatus(digest.toString(), progress, complete, finished ? 0 : rate, peers.size(), failure,
+                (long) elapsed, eta, Map.copyOf(bytesBySource));
     }
 
-    /** The public view of a download. */
+    /**
+     * The public view of a download: {@code bytesBySource} counts verified bytes by where they came from, keyed
+     * {@code source/locality} (e.g. {@code origin/cross_zone}).
+     */
     public record DownloadStatus(String digest, double progress, boolean complete, double bytesPerSecond, int peers,
-            String error) {
+            String error, long elapsedSeconds, Long etaSeconds, Map<String, Long> bytesBySource) {
     }
 
     private void tick() {
@@ -237,6 +246,7 @@ public final class Download {
         });
         for (Peer peer : holders) {
             PeerState state = peers.computeIfAbsent(peer.id(), id -> new PeerState(peer));
+            state.peer = peer; // fresh load and address from gossip
             if (manifest != null && !state.bitfieldPending && state.bannedUntil <= now
                     && now - state.bitfieldAt >= BITFIELD_REFRESH_MS) {
                 state.bitfieldPending = true;
@@ -303,7 +313,12 @@ public final class Download {
         List<PeerState> ordered = new ArrayList<>(peers.values());
         ordered.removeIf(p -> !p.usable(now));
         ordered.sort(Comparator.<PeerState>comparingInt(p -> p.peer.zone().equals(zone) ? 0 : 1)
-                .thenComparing(p -> -p.bytesPerSecond));
+                .thenComparing(p -> -p.score.value(p.peer.load()))
+                .thenComparing(p -> p.score.measured() ? p.score.latencyMillis() : 0));
+        double best = 0;
+        for (PeerState p : ordered) {
+            best = Math.max(best, p.score.value(p.peer.load()));
+        }
         boolean assigned = true;
         while (assigned && totalInFlight() < limit) {
             assigned = false;
@@ -311,7 +326,7 @@ public final class Download {
                 if (totalInFlight() >= limit) {
                     break;
                 }
-                if (peer.inFlight >= perPeer) {
+                if (peer.inFlight >= PeerScore.allowance(peer.score.value(peer.peer.load()), best, perPeer)) {
                     continue;
                 }
                 int chunk = picker.next(view, peer.peer.id(), peer.has, zoneRule(peer, now));
@@ -354,25 +369,26 @@ public final class Download {
         peer.inFlight++;
         long started = context.now();
         Disposable request = context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout())
-                .flatMap(context.downloadLimiter()::acquire)
+                .flatMap(reply -> context.downloadLimiter().acquire(reply, reply.bytes().length))
                 // Once bytes are here the write must finish even if this request loses an endgame race: cancelling
                 // a task on a Reactor worker interrupts it, and an interrupt closes the FileChannel mid-write.
-                .flatMap(bytes -> Mono.fromFuture(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                .flatMap(reply -> Mono.fromFuture(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
-                        context.store().putChunk(digest, chunk, ByteBuffer.wrap(bytes));
+                        context.store().putChunk(digest, chunk, ByteBuffer.wrap(reply.bytes()));
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                    return bytes.length;
+                    return reply;
                 }, context.storeWriter()), true))
                 .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause)
                 .publishOn(context.swarmThread())
-                .subscribe(length -> chunkArrived(peer, chunk, length, started),
+                .subscribe(reply -> chunkArrived(peer, chunk, reply, started),
                         error -> chunkFailed(peer, chunk, error));
         inFlight.computeIfAbsent(chunk, c -> new HashMap<>()).put(peer.peer.id(), request);
     }
 
-    private void chunkArrived(PeerState peer, int chunk, int length, long started) {
+    private void chunkArrived(PeerState peer, int chunk, PeerClient.ChunkReply reply, long started) {
+        int length = reply.bytes().length;
         peer.inFlight--;
         Map<String, Disposable> requests = inFlight.remove(chunk);
         if (requests != null) {
@@ -387,15 +403,14 @@ public final class Download {
                 }
             });
         }
-        double seconds = Math.max(0.001, (context.now() - started) / 1000.0);
-        double rate = length / seconds;
-        peer.bytesPerSecond = peer.bytesPerSecond == Double.MAX_VALUE ? rate
-                : (1 - EWMA_WEIGHT) * peer.bytesPerSecond + EWMA_WEIGHT * rate;
+        peer.score.sample(length, (context.now() - started) * 1_000_000L, reply.latencyNanos());
         peer.bytesFrom += length;
         bytesFetched += length;
         lastProgressAt = context.now();
-        context.metrics().fetched("peer", peer.peer.zone().equals(context.zone()) ? "same_zone" : "cross_zone",
-                length);
+        String source = reply.fromOrigin() ? "origin" : "peer";
+        String locality = peer.peer.zone().equals(context.zone()) ? "same_zone" : "cross_zone";
+        context.metrics().fetched(source, locality, length);
+        bytesBySource.merge(source + "/" + locality, (long) length, Long::sum);
         if (local.isComplete()) {
             finish();
         }
@@ -493,6 +508,7 @@ public final class Download {
         if (finished) {
             return;
         }
+        finishedAt = context.now();
         finished = true;
         ticker.dispose();
         long elapsedMs = context.now() - startedAt;
@@ -506,6 +522,7 @@ public final class Download {
         if (finished) {
             return;
         }
+        finishedAt = context.now();
         finished = true;
         failure = reason;
         if (ticker != null) {

@@ -29,8 +29,10 @@ public class PeerClient {
     private static final int MAX_BODY = 64 * 1024 * 1024 + 1024;
 
     private final WebClient client;
+    private final String zone;
 
-    public PeerClient() {
+    public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity) {
+        this.zone = identity.zone();
         HttpClient http = HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS);
@@ -52,13 +54,32 @@ public class PeerClient {
                 .timeout(SMALL_TIMEOUT);
     }
 
-    Mono<byte[]> chunk(Peer peer, Digest digest, int index, Duration timeout) {
-        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/chunks/{i}", digest.toString(), index)
-                .retrieve()
-                .onStatus(status -> status.value() == HttpStatus.SERVICE_UNAVAILABLE.value(),
-                        response -> response.releaseBody().then(Mono.error(new PeerBusyException(peer.id()))))
-                .bodyToMono(byte[].class)
-                .timeout(timeout);
+    /** One chunk's bytes, whether the peer is an origin of the artifact, and how long its first answer took. */
+    record ChunkReply(byte[] bytes, boolean fromOrigin, long latencyNanos) {
+    }
+
+    Mono<ChunkReply> chunk(Peer peer, Digest digest, int index, Duration timeout) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/chunks/{i}", digest.toString(), index)
+                    .header(SwarmHeaders.REQUESTER_ZONE, zone)
+                    .exchangeToMono(response -> {
+                        long latency = System.nanoTime() - started;
+                        if (response.statusCode().value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+                            return response.releaseBody().then(Mono.error(new PeerBusyException(peer.id())));
+                        }
+                        if (response.statusCode().isError()) {
+                            return response.<ChunkReply>createError();
+                        }
+                        boolean origin = Boolean.parseBoolean(
+                                response.headers().asHttpHeaders().getFirst(SwarmHeaders.ORIGIN));
+                        return response.bodyToMono(byte[].class)
+                                .switchIfEmpty(Mono.error(() -> new IllegalStateException(
+                                        "peer " + peer.id() + " sent an empty chunk " + index)))
+                                .map(bytes -> new ChunkReply(bytes, origin, latency));
+                    })
+                    .timeout(timeout);
+        });
     }
 
     Mono<Optional<Digest>> resolveName(Peer peer, String name) {
@@ -101,6 +122,18 @@ public class PeerClient {
         @JsonIgnoreProperties(ignoreUnknown = true)
         record Active(String digest, double progress, double bytesPerSecond, String error) {
         }
+    }
+
+    /** What a member holds itself ({@code GET /api/v1/artifacts?scope=local}). */
+    Mono<List<RemoteArtifact>> artifacts(Peer peer) {
+        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts?scope=local").retrieve()
+                .bodyToFlux(RemoteArtifact.class).collectList().timeout(SMALL_TIMEOUT);
+    }
+
+    /** One entry of a member's artifact list. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RemoteArtifact(String digest, List<String> names, long size, int chunkSize, int chunkCount,
+            boolean complete) {
     }
 
     /** The body of {@code GET /api/v1/names/{name}}. */

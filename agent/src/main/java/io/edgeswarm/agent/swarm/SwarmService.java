@@ -49,6 +49,11 @@ public class SwarmService implements SwarmContext, DisposableBean {
     private final NodeIdentity identity;
     private final EdgeswarmProperties.Transfer settings;
     private final TokenBucket downloadLimiter;
+    private final SwarmCatalog catalog;
+    private final RecentProblems problems;
+    /** Finished downloads shown in status, so a dashboard sees where their bytes came from. */
+    private static final int FINISHED_KEPT = 32;
+    private final java.util.Deque<Download.DownloadStatus> recentlyFinished = new java.util.ArrayDeque<>();
     private final Scheduler swarmThread = Schedulers.newSingle("swarm");
     /** Hashing and writing chunks: CPU-bound, so about one thread per core. */
     private final java.util.concurrent.ExecutorService storeWriter = java.util.concurrent.Executors.newFixedThreadPool(
@@ -62,7 +67,10 @@ public class SwarmService implements SwarmContext, DisposableBean {
     private final Counter verificationFailures;
 
     public SwarmService(ArtifactStore store, GossipService gossip, PeerClient client, TransferMetrics metrics,
-            NodeIdentity identity, EdgeswarmProperties properties, MeterRegistry registry) {
+            NodeIdentity identity, EdgeswarmProperties properties, MeterRegistry registry, SwarmCatalog catalog,
+            RecentProblems problems) {
+        this.problems = problems;
+        this.catalog = catalog;
         this.store = store;
         this.gossip = gossip;
         this.client = client;
@@ -123,12 +131,21 @@ public class SwarmService implements SwarmContext, DisposableBean {
         });
     }
 
+    /** Downloads in progress, then the most recently finished ones, newest first. */
     public List<Download.DownloadStatus> downloads() {
-        return active.values().stream().map(Download::status).toList();
+        List<Download.DownloadStatus> all = new ArrayList<>(active.values().stream().map(Download::status).toList());
+        synchronized (recentlyFinished) {
+            all.addAll(recentlyFinished);
+        }
+        return all;
     }
 
     /** Asks peers for a name this agent does not know; the first answer wins. */
     public Mono<Optional<Digest>> resolveName(ArtifactName name) {
+        Optional<Digest> known = catalog.resolve(name.value());
+        if (known.isPresent()) {
+            return Mono.just(known);
+        }
         List<Peer> peers = alivePeers();
         Collections.shuffle(peers);
         return Flux.fromIterable(peers.subList(0, Math.min(NAME_FANOUT, peers.size())))
@@ -183,16 +200,38 @@ public class SwarmService implements SwarmContext, DisposableBean {
         return peers;
     }
 
+    /** Counters a status page shows: chunks that failed verification and peers banned since start. */
+    public long verificationFailures() {
+        return (long) verificationFailures.count();
+    }
+
+    public long peersBanned() {
+        return (long) banned.count();
+    }
+
     @Override
     public void peerBanned(Peer peer, String reason) {
         verificationFailures.increment();
         banned.increment();
+        problems.record("ban", "banned peer " + peer.id() + " for " + settings.banDuration() + ": " + reason);
         log.warn("Banned peer {} ({}) for {}: {}", peer.id(), peer.baseUrl(), settings.banDuration(), reason);
     }
 
     @Override
     public void finished(Download download) {
         active.remove(download.digest(), download);
+        Download.DownloadStatus status = download.status();
+        if (status.error() != null) {
+            problems.record("download", "download of " + download.digest().shortForm() + " failed: "
+                    + status.error());
+        }
+        synchronized (recentlyFinished) {
+            recentlyFinished.removeIf(s -> s.digest().equals(status.digest()));
+            recentlyFinished.addFirst(status);
+            while (recentlyFinished.size() > FINISHED_KEPT) {
+                recentlyFinished.removeLast();
+            }
+        }
     }
 
     @Override

@@ -29,10 +29,6 @@ public final class TokenBucket {
         return delay <= 0 ? Mono.just(item) : Mono.delay(Duration.ofNanos(delay)).thenReturn(item);
     }
 
-    Mono<byte[]> acquire(byte[] chunk) {
-        return acquire(chunk, chunk.length);
-    }
-
     /** Nanoseconds to wait before sending {@code bytes}. */
     synchronized long reserve(long bytes) {
         if (bytesPerSecond <= 0) {

@@ -47,6 +47,10 @@ public class UploadSlots {
         return uploadRate.acquire(Boolean.TRUE, bytes);
     }
 
+    public int capacity() {
+        return capacity;
+    }
+
     public int inUse() {
         return inUse.get();
     }

@@ -22,7 +22,8 @@ class ActuatorTest extends RunningAgentTest {
                 .expectStatus().isCreated();
         String digest = client.get().uri("/api/v1/names/metered").exchange()
                 .expectBody(ArtifactViews.NameResolution.class).returnResult().getResponseBody().digest();
-        client.get().uri("/api/v1/artifacts/" + digest + "/chunks/0").exchange().expectStatus().isOk();
+        client.get().uri("/api/v1/artifacts/" + digest + "/chunks/0").header("Edgeswarm-Zone", "elsewhere")
+                .exchange().expectStatus().isOk().expectHeader().valueEquals("Edgeswarm-Origin", "true");
 
         String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
@@ -31,7 +32,8 @@ class ActuatorTest extends RunningAgentTest {
                 .contains("edgeswarm_publishes_total{application=\"edgeswarm-agent\",outcome=\"ok\"} 1.0")
                 .contains("edgeswarm_bytes_fetched_bytes_total{application=\"edgeswarm-agent\",locality=\"same_zone\","
                         + "source=\"local\"} 1234.0")
-                .contains("edgeswarm_bytes_served_bytes_total{application=\"edgeswarm-agent\",endpoint=\"chunk\"} 1234.0")
+                .contains("edgeswarm_bytes_served_bytes_total{application=\"edgeswarm-agent\",endpoint=\"chunk\","
+                        + "locality=\"cross_zone\",source=\"origin\"} 1234.0")
                 .contains("edgeswarm_chunk_requests_seconds_bucket")
                 .contains("edgeswarm_store_used_bytes")
                 .contains("edgeswarm_store_free_bytes");

@@ -55,7 +55,16 @@ class ArtifactApiTest extends RunningAgentTest {
                 .expectBody()
                 .jsonPath("$[?(@.digest == '%s')].name".formatted(digest)).isEqualTo("listed/x")
                 .jsonPath("$[?(@.digest == '%s')].complete".formatted(digest)).isEqualTo(true)
-                .jsonPath("$[?(@.digest == '%s')].progress".formatted(digest)).isEqualTo(1.0);
+                .jsonPath("$[?(@.digest == '%s')].progress".formatted(digest)).isEqualTo(1.0)
+                .jsonPath("$[?(@.digest == '%s')].origin".formatted(digest)).isEqualTo(true);
+        client.get().uri("/api/v1/artifacts?scope=local").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$[?(@.digest == '%s')].name".formatted(digest)).isEqualTo("listed/x");
+    }
+
+    @Test
+    void unknownListScopeIsABadRequest() {
+        problem(client.get().uri("/api/v1/artifacts?scope=galaxy"), 400, "scope");
     }
 
     @Test
@@ -251,7 +260,12 @@ class ArtifactApiTest extends RunningAgentTest {
                 .jsonPath("$.uptimeSeconds").isNumber()
                 .jsonPath("$.store.usedBytes").value(v -> assertThat(((Number) v).longValue()).isPositive())
                 .jsonPath("$.rates.inBytesPerSecond").isNumber()
-                .jsonPath("$.artifacts[?(@.digest == '%s')].name".formatted(digest)).isEqualTo("status/x");
+                .jsonPath("$.artifacts[?(@.digest == '%s')].name".formatted(digest)).isEqualTo("status/x")
+                .jsonPath("$.uploadSlots").isEqualTo(16)
+                .jsonPath("$.counters.verificationFailures").isEqualTo(0)
+                .jsonPath("$.counters.peersBanned").isEqualTo(0)
+                .jsonPath("$.recentProblems").isArray()
+                .jsonPath("$.distributions").isArray();
     }
 
     @Test

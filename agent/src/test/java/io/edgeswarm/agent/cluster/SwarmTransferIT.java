@@ -33,9 +33,12 @@ class SwarmTransferIT {
 
     private static final long SIZE = 200L * 1024 * 1024;
     private static final String SERVED = "edgeswarm_bytes_served_bytes_total{application=\"edgeswarm-agent\","
-            + "endpoint=\"chunk\"}";
+            + "endpoint=\"chunk\",";
+    private static final String SERVED_CROSS_ZONE = SERVED + "locality=\"cross_zone\",";
     private static final String CROSS_ZONE = "edgeswarm_bytes_fetched_bytes_total{application=\"edgeswarm-agent\","
-            + "locality=\"cross_zone\",source=\"peer\"}";
+            + "locality=\"cross_zone\",";
+    private static final String FROM_ORIGIN = "edgeswarm_bytes_fetched_bytes_total{application=\"edgeswarm-agent\","
+            + "locality=\"same_zone\",source=\"origin\"}";
     private static final String FETCHED = "edgeswarm_bytes_fetched_bytes_total{application=\"edgeswarm-agent\","
             + "locality=";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
@@ -84,9 +87,18 @@ class SwarmTransferIT {
         }
         // The name was published on the origin only; every agent resolves it through the swarm.
         assertThat(agents.get(4).get("/api/v1/names/it/model.bin").get("digest").asString()).isEqualTo(digest);
-        double originServed = origin.metric(SERVED);
-        double zoneBCrossZone = agents.stream().filter(a -> a.id.startsWith("b")).mapToDouble(a -> a.metric(CROSS_ZONE))
-                .sum();
+        double originServed = origin.metricSum(SERVED);
+        double zoneBCrossZone = agents.stream().filter(a -> a.id.startsWith("b"))
+                .mapToDouble(a -> a.metricSum(CROSS_ZONE)).sum();
+        double zoneAServedAcross = origin.metricSum(SERVED_CROSS_ZONE) + agents.stream()
+                .filter(a -> a.id.startsWith("a")).mapToDouble(a -> a.metricSum(SERVED_CROSS_ZONE)).sum();
+        double zoneAFromOrigin = agents.stream().filter(a -> a.id.startsWith("a"))
+                .mapToDouble(a -> a.metric(FROM_ORIGIN)).sum();
+        // The origin tags what it serves as origin bytes, and its zone's downloaders tag them the same way.
+        assertThat(origin.metricSum(SERVED + "locality=\"same_zone\",source=\"origin\"}")).isPositive();
+        assertThat(zoneAFromOrigin).isPositive().isLessThanOrEqualTo(originServed);
+        // Both sides count the WAN: zone b stored no more across zones than zone a sent across.
+        assertThat(zoneBCrossZone).isPositive().isLessThanOrEqualTo(zoneAServedAcross);
         System.out.printf("origin served %.2f copies; zone-b pulled %.2f copies across zones%n", originServed / SIZE,
                 zoneBCrossZone / SIZE);
         // Client-server would have the origin send 5 copies.
@@ -158,7 +170,16 @@ class SwarmTransferIT {
         for (var agent : progress.get("agents")) {
             assertThat(agent.get("zone").asString()).isEqualTo("zone-b");
         }
-        assertThat(agents.get(1).progress(campaignDigest)).isEqualTo(-1); // a2 is not in zone b
+        AgentProcess outsider = agents.get(1); // a2 is not in zone b
+        assertThat(outsider.progress(campaignDigest)).isEqualTo(-1);
+        // It still lists the artifact, from the swarm catalog, with the name it was published under.
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            var entry = listed(outsider, campaignDigest);
+            return entry != null && entry.get("holders").asInt() >= 4; // a1 and zone b
+        });
+        var listed = listed(outsider, campaignDigest);
+        assertThat(listed.get("heldChunks").asInt()).isZero();
+        assertThat(listed.get("name").asString()).isEqualTo("it/campaign.bin");
         assertThat(agents.get(3).downloadDigest(campaignDigest)).isEqualTo(campaignDigest);
     }
 
@@ -180,6 +201,19 @@ class SwarmTransferIT {
             properties.put("edgeswarm.gossip.seeds", origin.gossipAddress());
         }
         return properties;
+    }
+
+    /** The entry for {@code digest} in the agent's swarm-wide artifact list, or null. */
+    private static tools.jackson.databind.JsonNode listed(AgentProcess agent, String digest) {
+        var list = agent.get("/api/v1/artifacts");
+        if (list != null) {
+            for (var entry : list) {
+                if (entry.get("digest").asString().equals(digest)) {
+                    return entry;
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether {@code observer} has heard, by gossip, that {@code holder} holds {@code digest}. */

@@ -1,0 +1,13 @@
+package io.edgeswarm.agent.swarm;
+
+/** HTTP headers agents exchange on chunk requests, so both sides can tag bytes by locality and source. */
+public final class SwarmHeaders {
+
+    /** Sent by a downloader: the zone it is in. */
+    public static final String REQUESTER_ZONE = "Edgeswarm-Zone";
+    /** Sent with a chunk: {@code true} when the serving agent is an origin of the artifact (it was published there). */
+    public static final String ORIGIN = "Edgeswarm-Origin";
+
+    private SwarmHeaders() {
+    }
+}
