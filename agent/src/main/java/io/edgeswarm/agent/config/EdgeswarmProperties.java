@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param gossip membership protocol: where it listens, whom it joins, its key and timing
  * @param transfer chunking and rate limits
  * @param security who may change things
+ * @param kubernetes what an agent learns from the cluster it runs in
  */
 @Validated
 @ConfigurationProperties("edgeswarm")
@@ -35,10 +36,32 @@ public record EdgeswarmProperties(
         @DefaultValue @Valid @NotNull Storage storage,
         @DefaultValue @Valid @NotNull Gossip gossip,
         @DefaultValue @Valid @NotNull Transfer transfer,
-        @DefaultValue @Valid @NotNull Security security) {
+        @DefaultValue @Valid @NotNull Security security,
+        @DefaultValue @Valid @NotNull Kubernetes kubernetes) {
 
     public EdgeswarmProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /**
+     * In Kubernetes the zone usually lives on the node ({@code topology.kubernetes.io/zone}), which a pod cannot see
+     * through the downward API; the agent asks the API server for its own node once at start.
+     *
+     * @param zoneNodeLabel node label holding the zone; blank means use {@code edgeswarm.zone}
+     * @param nodeName this pod's node; the Helm chart passes it from {@code spec.nodeName}
+     * @param apiUrl the API server as seen from a pod
+     * @param serviceAccountDir where the pod's service account token and CA certificate are mounted
+     * @param attempts how many times to ask before falling back to {@code edgeswarm.zone}
+     * @param timeout per request
+     */
+    public record Kubernetes(
+            @DefaultValue("") String zoneNodeLabel,
+            @DefaultValue("") String nodeName,
+            @DefaultValue("https://kubernetes.default.svc") @NotBlank String apiUrl,
+            @DefaultValue("/var/run/secrets/kubernetes.io/serviceaccount") @NotNull Path serviceAccountDir,
+            @DefaultValue("3") @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(10)
+            int attempts,
+            @DefaultValue("5s") @NotNull Duration timeout) {
     }
 
     /**

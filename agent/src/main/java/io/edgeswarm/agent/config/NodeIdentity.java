@@ -7,14 +7,18 @@ import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.Map;
 
-/** Who this agent is: its id, zone and labels, with the id defaulted to the host name. */
+/**
+ * Who this agent is: its id, zone and labels, with the id defaulted to the host name and the zone read from the
+ * node's label when running in Kubernetes with {@code edgeswarm.kubernetes.zone-node-label} set.
+ */
 public record NodeIdentity(String nodeId, String zone, Map<String, String> labels, String advertiseAddress) {
 
     public static NodeIdentity from(EdgeswarmProperties properties) {
         String id = properties.nodeId().isBlank() ? hostName() : properties.nodeId();
         String address = properties.advertiseAddress().isBlank() ? firstNonLoopbackAddress()
                 : properties.advertiseAddress();
-        return new NodeIdentity(id, properties.zone(), properties.labels(), address);
+        String zone = new NodeZoneLookup(properties.kubernetes()).zone().orElse(properties.zone());
+        return new NodeIdentity(id, zone, properties.labels(), address);
     }
 
     static String hostName() {
