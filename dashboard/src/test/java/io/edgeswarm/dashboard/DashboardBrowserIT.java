@@ -155,7 +155,8 @@ class DashboardBrowserIT {
     void aKilledAgentTurnsRedOnTheOpenPage() throws Exception {
         browser.get(base + "/members");
         browser.executeScript("window.notReloaded = true;");
-        assertThat(browser.findElement(By.id("member-peer-a")).getAttribute("data-state")).isEqualTo("alive");
+        eventually(() -> assertThat(browser.findElement(By.id("member-peer-a")).getAttribute("data-state"))
+                .isEqualTo("alive"));
 
         agents.kill(peer);
 

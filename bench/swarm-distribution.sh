@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Swarm distribution against the physical bound and BitTorrent, in an emulated LAN (network namespaces with tc
+# caps). Uses the swarmbench harness (network lab, aria2/opentracker baseline, Kumar-Ross bound), which lives
+# outside this repository: point SWARMBENCH_DIR at it. The Edgeswarm adapter is bench/swarmbench/edgeswarm.sh.
+#   SWARMBENCH_DIR=/path/to/swarmbench NS="8 16" SIZE_MIB="256 1024" bench/swarm-distribution.sh
+# Other settings pass through to the harness (CAPS, REPS, SYSTEMS, ...); ES_WARM / ES_ZONES / ES_OPTS to the
+# adapter. Results: $SWARMBENCH_DIR/results/*.jsonl and the table it prints.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+: "${SWARMBENCH_DIR:?set SWARMBENCH_DIR to the swarmbench harness (bench.sh, run-system.sh, netlab.sh)}"
+[ -x "$SWARMBENCH_DIR/bench.sh" ] || { echo "$SWARMBENCH_DIR/bench.sh not found" >&2; exit 1; }
+[ -f "$REPO/agent/target/edgeswarm-agent.jar" ] || (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
+export SYSTEMS=${SYSTEMS:-"$REPO/bench/swarmbench/edgeswarm.sh bittorrent"}
+export NS=${NS:-8} SIZE_MIB=${SIZE_MIB:-256} CAPS=${CAPS:-100/200} REPS=${REPS:-1}
+exec "$SWARMBENCH_DIR/bench.sh"

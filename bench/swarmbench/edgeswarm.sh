@@ -1,0 +1,101 @@
+#!/bin/bash
+# Edgeswarm adapter for the swarmbench harness (network namespaces h0..hN-1 with tc caps; see docs/benchmarks.md).
+# The harness calls it with one subcommand; seed and peer run inside the host's namespace and stay in the
+# foreground. Every host runs one agent; h0 publishes the file; each peer GETs the content from its own agent, which
+# pulls it from the swarm and streams it as chunks verify, then keeps serving until the harness stops it.
+#
+#   EDGESWARM_JAR   agent jar (default: agent/target/edgeswarm-agent.jar of this repository)
+#   ES_JAVA_OPTS    JVM flags (default: small heap, serial GC: N JVMs share 2 cores)
+#   ES_WARM=1       start the peers' agents in `prepare` (untimed), as long-running daemons would be; the timed
+#                   part is then only the transfer. Default 0: each peer starts its JVM after T0.
+#   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
+#   ES_OPTS         extra agent arguments, e.g. --edgeswarm.transfer.chunk-size=2MB
+set -u
+REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
+JAVA_OPTS=${ES_JAVA_OPTS:--Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError}
+HTTP_PORT=7700
+GOSSIP_PORT=7946
+ZONES=${ES_ZONES:-1}
+READY_WAIT_S=120
+
+zone_of() { echo "zone-$(( $1 % ZONES ))"; }
+
+seeds_except() {   # every host's gossip address but the given IP: any live one lets an agent join
+  local out="" ip
+  for ip in $SB_IPS; do [ "$ip" = "$1" ] || out="$out${out:+,}$ip:$GOSSIP_PORT"; done
+  echo "$out"
+}
+
+run_agent() {      # run_agent IDX IP DIR: one agent in the foreground of the calling namespace
+  exec java $JAVA_OPTS -jar "$JAR" \
+    --server.port=$HTTP_PORT --server.address="$2" \
+    --edgeswarm.node-id="h$1" --edgeswarm.zone="$(zone_of "$1")" \
+    --edgeswarm.advertise-address="$2" --edgeswarm.gossip.bind-address="$2" --edgeswarm.gossip.port=$GOSSIP_PORT \
+    --edgeswarm.gossip.seeds="$(seeds_except "$2")" \
+    --edgeswarm.storage.dir="$3/store" \
+    --logging.level.root=WARN --logging.level.io.edgeswarm=INFO ${ES_OPTS:-}
+}
+
+wait_ready() {     # wait_ready IP: until the agent's readiness group answers UP, bounded
+  local i
+  for i in $(seq 1 $((READY_WAIT_S * 5))); do
+    curl -fs -m 2 "http://$1:$HTTP_PORT/actuator/health/readiness" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+case "${1:-}" in
+info) echo "model=p2p" ;;
+prepare)
+  [ -f "$JAR" ] || { echo "no agent jar at $JAR: ./mvnw -pl agent -DskipTests package" >&2; exit 1; }
+  if [ "${ES_WARM:-0}" = 1 ]; then
+    # Long-running agents, as deployed: started now (untimed), stopped by `cleanup`.
+    : > "$SB_WORK/warm.pids"
+    for i in $(seq 1 $((SB_N - 1))); do
+      ip=$(echo $SB_IPS | cut -d' ' -f$((i + 1)))
+      mkdir -p "$SB_WORK/h$i"
+      ip netns exec "h$i" bash -c "$(declare -f run_agent zone_of seeds_except); JAR='$JAR' JAVA_OPTS='$JAVA_OPTS' \
+        HTTP_PORT=$HTTP_PORT GOSSIP_PORT=$GOSSIP_PORT ZONES=$ZONES SB_IPS='$SB_IPS' ES_OPTS='${ES_OPTS:-}' \
+        run_agent $i $ip $SB_WORK/h$i" > "$SB_WORK/h$i/agent.log" 2>&1 < /dev/null &
+      echo $! >> "$SB_WORK/warm.pids"
+    done
+    for i in $(seq 1 $((SB_N - 1))); do
+      ip=$(echo $SB_IPS | cut -d' ' -f$((i + 1)))
+      ip netns exec "h$i" bash -c "$(declare -f wait_ready); HTTP_PORT=$HTTP_PORT READY_WAIT_S=$READY_WAIT_S \
+        wait_ready $ip" || { echo "agent h$i did not start" >&2; exit 1; }
+    done
+  fi ;;
+seed)
+  # The agent in the background of this process group; publish once it is ready, then stay with it.
+  ( run_agent 0 "$SB_IP" "$SB_DIR" ) > "$SB_DIR/agent.log" 2>&1 &
+  agent=$!
+  wait_ready "$SB_IP" || exit 1
+  curl -fsS -T "$SB_SRC" "http://$SB_IP:$HTTP_PORT/api/v1/artifacts?name=bench/$SB_FILE_NAME" > "$SB_DIR/published.json" \
+    && touch "$SB_DIR/.published"
+  wait $agent ;;
+seed-ready) [ -f "$SB_DIR/.published" ] ;;
+peer)
+  if [ "${ES_WARM:-0}" != 1 ]; then
+    ( run_agent "$SB_IDX" "$SB_IP" "$SB_DIR" ) > "$SB_DIR/agent.log" 2>&1 &
+    wait_ready "$SB_IP" || exit 1
+  fi
+  # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
+  url="http://$SB_IP:$HTTP_PORT/api/v1/artifacts/sha256:$SB_FILE_SHA256"
+  ok=0
+  for attempt in $(seq 1 300); do
+    if curl -fsS -o "$SB_OUT" "$url" 2>> "$SB_DIR/curl.log"; then ok=1; break; fi
+    sleep 0.1
+  done
+  [ "$ok" = 1 ] || exit 1
+  date +%s.%N > "$SB_DONE"
+  wait ;;
+cleanup)
+  if [ -f "$SB_WORK/warm.pids" ]; then
+    for pid in $(cat "$SB_WORK/warm.pids"); do pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; done
+    sleep 1
+    for pid in $(cat "$SB_WORK/warm.pids"); do pkill -KILL -P "$pid" 2>/dev/null; kill -KILL "$pid" 2>/dev/null; done
+  fi ;;
+*) echo "usage: $0 info|prepare|seed|seed-ready|peer|cleanup" >&2; exit 2 ;;
+esac
