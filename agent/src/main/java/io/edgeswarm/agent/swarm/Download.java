@@ -82,8 +82,7 @@ public final class Download {
     private volatile long bytesFetched;
     private volatile long finishedAt;
     private final Map<String, Long> bytesBySource = new java.util.concurrent.ConcurrentHashMap<>();
-    private int[] availability = new int[0];
-    private boolean availabilityDirty = true;
+    private final Availability availability = new Availability();
     private Disposable ticker;
     private volatile String failure;
     private volatile boolean finished;
@@ -239,9 +238,11 @@ public final class Download {
                 holders.add(peer);
             }
         }
-        peers.keySet().removeIf(id -> {
-            boolean gone = !current.containsKey(id) && peers.get(id).inFlight == 0;
-            availabilityDirty |= gone;
+        peers.values().removeIf(state -> {
+            boolean gone = !current.containsKey(state.peer.id()) && state.inFlight == 0;
+            if (gone) {
+                availability.replace(state.has, new BitSet());
+            }
             return gone;
         });
         for (Peer peer : holders) {
@@ -254,10 +255,13 @@ public final class Download {
                         .publishOn(context.swarmThread())
                         .subscribe(bits -> {
                             state.present = bits.isPresent();
-                            state.has = bits.orElseGet(BitSet::new);
+                            BitSet next = bits.orElseGet(BitSet::new);
+                            if (peers.get(state.peer.id()) == state) {
+                                availability.replace(state.has, next);
+                            }
+                            state.has = next;
                             state.bitfieldAt = context.now();
                             state.bitfieldPending = false;
-                            availabilityDirty = true;
                         }, error -> {
                             state.bitfieldPending = false;
                             state.bitfieldAt = context.now();
@@ -297,16 +301,12 @@ public final class Download {
     private void adopt(StoredArtifact artifact) {
         this.local = artifact;
         this.manifest = artifact.manifest();
-        this.availability = new int[manifest.chunkCount()];
-        this.availabilityDirty = true;
+        this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
         lastPeerRefreshAt = 0; // fetch bitfields at once
     }
 
     private void schedule(long now) {
-        if (availabilityDirty) {
-            recomputeAvailability();
-        }
         int limit = context.settings().requestsPerArtifact();
         int perPeer = context.settings().requestsPerPeer();
         String zone = context.zone();
@@ -428,15 +428,17 @@ public final class Download {
         long now = context.now();
         if (error instanceof ChunkVerificationException bad) {
             peer.bannedUntil = now + context.settings().banDuration().toMillis();
+            availability.replace(peer.has, new BitSet());
             peer.has = new BitSet();
-            availabilityDirty = true;
             context.peerBanned(peer.peer, bad.getMessage());
         } else if (error instanceof PeerBusyException) {
             peer.backoffUntil = now + BUSY_BACKOFF_MS;
         } else {
-            if (error instanceof WebClientResponseException.NotFound) {
-                peer.has.clear(chunk);
-                availabilityDirty = true;
+            if (error instanceof WebClientResponseException.NotFound && peer.has.get(chunk)) {
+                BitSet next = (BitSet) peer.has.clone();
+                next.clear(chunk);
+                availability.replace(peer.has, next);
+                peer.has = next;
             }
             peer.backoffUntil = now + FAILURE_BACKOFF_MS;
             boolean expected = error instanceof WebClientResponseException
@@ -449,17 +451,6 @@ public final class Download {
                 log.warn("Chunk {} of {} from {} failed", chunk, digest.shortForm(), peer.peer.id(), error);
             }
         }
-    }
-
-    private void recomputeAvailability() {
-        java.util.Arrays.fill(availability, 0);
-        for (PeerState p : peers.values()) {
-            BitSet has = p.has;
-            for (int c = has.nextSetBit(0); c >= 0 && c < availability.length; c = has.nextSetBit(c + 1)) {
-                availability[c]++;
-            }
-        }
-        availabilityDirty = false;
     }
 
     private int totalInFlight() {
@@ -495,7 +486,7 @@ public final class Download {
 
         @Override
         public int holders(int chunk) {
-            return availability[chunk];
+            return availability.holders(chunk);
         }
 
         @Override

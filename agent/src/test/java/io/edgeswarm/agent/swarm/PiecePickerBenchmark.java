@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The scheduler's hot path at scale: 10,000 chunks, 1,000 peers each holding a random share, half the artifact
  * held here. {@code pick} is one {@link PiecePicker#next} call for one peer (the download makes one per free request
- * slot); {@code availability} recounts holders per chunk from every bitfield (done when bitfields change).
+ * slot); {@code availability} recounts holders per chunk from every bitfield (what the download did on every
+ * bitfield change before {@link Availability}); {@code incrementalUpdate} is what it does now (two updates).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +43,7 @@ public class PiecePickerBenchmark {
     private PiecePicker picker;
     private PiecePicker.View view;
     private int next;
+    private final Availability incremental = new Availability();
 
     @Setup
     public void setUp() {
@@ -63,6 +65,7 @@ public class PiecePickerBenchmark {
         }
         availability = new int[chunks];
         recount();
+        incremental.reset(chunks, java.util.Arrays.asList(peerHas));
         picker = new PiecePicker(new SplittableRandom(3));
         view = new PiecePicker.View() {
             @Override
@@ -106,6 +109,20 @@ public class PiecePickerBenchmark {
     @Benchmark
     public int[] availability() {
         return recount();
+    }
+
+    /** What the download does instead of a recount: one peer's bitfield gained 10 chunks. */
+    @Benchmark
+    public int incrementalUpdate() {
+        next = (next + 1) % peers;
+        BitSet before = peerHas[next];
+        BitSet after = (BitSet) before.clone();
+        for (int i = 0; i < 10; i++) {
+            after.set((next * 31 + i * 997) % chunks);
+        }
+        incremental.replace(before, after);
+        incremental.replace(after, before); // back, so the state stays as set up
+        return incremental.holders(next % chunks);
     }
 
     private int[] recount() {
