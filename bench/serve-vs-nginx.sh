@@ -16,12 +16,13 @@ WORK=$(mktemp -d /tmp/edgeswarm-serve.XXXXXX)
 AGENT_PID=""; NGINX_STARTED=0
 cleanup() {
   [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
-  [ "$NGINX_STARTED" = 1 ] && nginx -c "$WORK/nginx.conf" -s stop 2>/dev/null
+  [ "$NGINX_STARTED" = 1 ] && [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; sleep 0.5
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$WORK/file.bin"
+chmod 755 "$WORK"; chmod 644 "$WORK/file.bin"   # nginx workers run unprivileged
 java -Xmx"$XMX" -XX:+UseSerialGC -jar "$JAR" --server.port=$AGENT_PORT --edgeswarm.gossip.port=0 \
   --edgeswarm.storage.dir="$WORK/store" --edgeswarm.transfer.upload-slots="$CONNS" \
   --logging.level.root=WARN > "$WORK/agent.log" 2>&1 &

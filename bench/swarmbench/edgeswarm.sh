@@ -1,8 +1,12 @@
 #!/bin/bash
 # Edgeswarm adapter for the swarmbench harness (network namespaces h0..hN-1 with tc caps; see docs/benchmarks.md).
 # The harness calls it with one subcommand; seed and peer run inside the host's namespace and stay in the
-# foreground. Every host runs one agent; h0 publishes the file; each peer GETs the content from its own agent, which
-# pulls it from the swarm and streams it as chunks verify, then keeps serving until the harness stops it.
+# foreground. Every host runs one agent; h0 publishes the file; each peer asks its own agent to replicate it (pulled
+# from the swarm, every chunk verified, the whole digest checked), then exports the verified file to $SB_OUT and
+# keeps serving until the harness stops it.
+#   ES_EXPORT=link  (default) hard-link the store's data file to $SB_OUT: same file system, no copy, the way a
+#                   content-addressed store hands a file to a local consumer
+#   ES_EXPORT=get   GET the content through the agent's HTTP API into $SB_OUT (a client's view; one more copy)
 #
 #   EDGESWARM_JAR   agent jar (default: agent/target/edgeswarm-agent.jar of this repository)
 #   ES_JAVA_OPTS    JVM flags (default: small heap, serial GC: N JVMs share 2 cores)
@@ -82,12 +86,29 @@ peer)
     wait_ready "$SB_IP" || exit 1
   fi
   # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
-  url="http://$SB_IP:$HTTP_PORT/api/v1/artifacts/sha256:$SB_FILE_SHA256"
+  base="http://$SB_IP:$HTTP_PORT/api/v1"
+  digest="sha256:$SB_FILE_SHA256"
   ok=0
-  for attempt in $(seq 1 300); do
-    if curl -fsS -o "$SB_OUT" "$url" 2>> "$SB_DIR/curl.log"; then ok=1; break; fi
-    sleep 0.1
-  done
+  if [ "${ES_EXPORT:-link}" = get ]; then
+    for attempt in $(seq 1 300); do
+      if curl -fsS -o "$SB_OUT" "$base/artifacts/$digest" 2>> "$SB_DIR/curl.log"; then ok=1; break; fi
+      sleep 0.1
+    done
+  else
+    for attempt in $(seq 1 300); do
+      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/artifacts/$digest/replicate")
+      [ "$code" = 202 ] && break
+      sleep 0.1
+    done
+    # Complete means every chunk verified and the whole file checked against the digest.
+    for attempt in $(seq 1 $((SB_TIMEOUT * 10))); do
+      if curl -fs "$base/artifacts?scope=local" | grep -q "\"digest\":\"$digest\"[^}]*\"complete\":true"; then
+        ln "$SB_DIR/store/artifacts/$SB_FILE_SHA256/data" "$SB_OUT" && ok=1
+        break
+      fi
+      sleep 0.1
+    done
+  fi
   [ "$ok" = 1 ] || exit 1
   date +%s.%N > "$SB_DONE"
   wait ;;
