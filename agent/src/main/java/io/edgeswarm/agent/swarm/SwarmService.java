@@ -39,7 +39,7 @@ import reactor.core.scheduler.Schedulers;
 public class SwarmService implements SwarmContext, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(SwarmService.class);
-    /** Peers asked at once when resolving a name this agent does not know. */
+    /** Peers asked at once for a name, or an artifact, that this agent does not know. */
     private static final int NAME_FANOUT = 16;
 
     private final ArtifactStore store;
@@ -117,10 +117,21 @@ public class SwarmService implements SwarmContext, DisposableBean {
             return download(digest).opened();
         }
         // The fresh view, not the one-second snapshot: a member that just joined already knows who holds what.
+        // Holdings reach gossip a second or two after a publish, so peers are asked directly before giving up.
         return gossip.members().flatMap(members -> holders(members, digest).isEmpty()
-                ? Mono.error(new ArtifactNotFoundException("artifact " + digest + " is not held here nor by any member"
-                        + " of the swarm"))
+                ? anyPeerHolds(digest).flatMap(found -> found ? download(digest).opened()
+                        : Mono.error(new ArtifactNotFoundException("artifact " + digest
+                                + " is not held here nor by any member of the swarm")))
                 : download(digest).opened());
+    }
+
+    /** Asks up to {@link #NAME_FANOUT} alive peers whether they hold the artifact, each bounded by a timeout. */
+    private Mono<Boolean> anyPeerHolds(Digest digest) {
+        List<Peer> peers = alivePeers();
+        Collections.shuffle(peers);
+        return Flux.fromIterable(peers.subList(0, Math.min(NAME_FANOUT, peers.size())))
+                .flatMap(peer -> client.bitfield(peer, digest).map(Optional::isPresent).onErrorReturn(false))
+                .any(Boolean::booleanValue);
     }
 
     private Download download(Digest digest) {

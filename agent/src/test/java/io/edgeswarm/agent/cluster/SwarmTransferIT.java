@@ -183,6 +183,17 @@ class SwarmTransferIT {
         assertThat(agents.get(3).downloadDigest(campaignDigest)).isEqualTo(campaignDigest);
     }
 
+    @Test
+    @Order(5)
+    void contentPublishedAMomentAgoIsServedByAnotherAgentBeforeGossipAnnouncesIt() throws Exception {
+        Path fresh = work.resolve("fresh.bin");
+        writeRandom(fresh, 6L * 1024 * 1024, 99);
+        String freshDigest = origin.publish("it/fresh.bin", fresh);
+
+        // Holdings are announced at most once a second, then gossiped; the reader asks peers directly meanwhile.
+        assertThat(agents.get(4).downloadDigest(freshDigest)).isEqualTo(freshDigest);
+    }
+
     private AgentProcess start(String id, String zone, Map<String, String> extra) throws IOException {
         AgentProcess agent = AgentProcess.start(id, work, withTiming(extra, zone, id));
         all.add(agent);
