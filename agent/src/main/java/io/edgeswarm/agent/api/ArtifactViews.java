@@ -60,10 +60,11 @@ final class ArtifactViews {
 
     /** The store's artifacts followed by those only the swarm catalog knows. */
     static List<ArtifactSummary> swarmSummaries(ArtifactStore store, SwarmCatalog catalog) {
-        List<ArtifactSummary> all = new ArrayList<>(summaries(store, catalog::holders));
+        ToIntFunction<Digest> holders = catalog.holderCounts();
+        List<ArtifactSummary> all = new ArrayList<>(summaries(store, holders));
         for (SwarmCatalog.Entry entry : catalog.entries()) {
             if (store.find(entry.digest()).isEmpty()) {
-                all.add(ArtifactSummary.remote(entry, catalog.holders(entry.digest())));
+                all.add(ArtifactSummary.remote(entry, holders.applyAsInt(entry.digest())));
             }
         }
         return all;

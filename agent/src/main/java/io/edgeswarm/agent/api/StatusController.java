@@ -73,7 +73,7 @@ class StatusController {
 
     @GetMapping("/api/v1/status")
     Status status() {
-        List<ArtifactSummary> artifacts = ArtifactViews.summaries(store, catalog::holders);
+        List<ArtifactSummary> artifacts = ArtifactViews.summaries(store, catalog.holderCounts());
         return new Status(identity.nodeId(), identity.zone(), identity.labels(), identity.advertiseAddress(), version,
                 startedAt, Duration.between(startedAt, clock.instant()).toSeconds(), artifacts,
                 new Rates(metrics.inBytesPerSecond(), metrics.outBytesPerSecond()),

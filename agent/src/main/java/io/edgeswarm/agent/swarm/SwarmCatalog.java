@@ -9,6 +9,10 @@ import io.edgeswarm.agent.storage.Digest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,30 +82,41 @@ public class SwarmCatalog implements DisposableBean {
         return entries.values().stream().filter(e -> e.names().contains(name)).map(Entry::digest).findFirst();
     }
 
-    /** How many live members other than this one advertise the artifact. */
-    public int holders(Digest digest) {
-        int n = 0;
-        for (Member m : gossip.membersSnapshot()) {
-            if (m.state() == MemberState.ALIVE && !m.id().equals(localId) && summary(m).find(digest).isPresent()) {
-                n++;
+    /**
+     * How many live members other than this one advertise each artifact, as of now. Every member's summary is
+     * decoded once, so a list of many artifacts costs one pass over the membership, not one per artifact.
+     */
+    public ToIntFunction<Digest> holderCounts() {
+        Map<String, Integer> byPrefix = new HashMap<>();
+        for (Member m : aliveOthers()) {
+            for (HoldingsSummary.Entry e : summary(m).entries()) {
+                byPrefix.merge(e.prefix(), 1, Integer::sum);
             }
         }
-        return n;
+        return digest -> byPrefix.getOrDefault(prefixOf(digest), 0);
     }
 
-    Mono<Void> refresh() {
+    private List<Member> aliveOthers() {
         List<Member> alive = new ArrayList<>();
         for (Member m : gossip.membersSnapshot()) {
             if (m.state() == MemberState.ALIVE && !m.id().equals(localId)) {
                 alive.add(m);
             }
         }
+        return alive;
+    }
+
+    Mono<Void> refresh() {
+        List<Member> alive = aliveOthers();
         entries.keySet().removeIf(digest -> alive.stream().noneMatch(m -> advertises(m, digest)));
+        Set<String> known = new HashSet<>();
+        entries.keySet().forEach(d -> known.add(prefixOf(d)));
+        store.list().forEach(a -> known.add(prefixOf(a.digest())));
         long now = System.nanoTime() / 1_000_000;
         List<Member> toAsk = new ArrayList<>();
         for (Member m : alive) {
-            if (toAsk.size() < QUERIES_PER_REFRESH && hasUnknown(m) && now - askedAt.getOrDefault(m.id(), -RETRY_MS)
-                    >= RETRY_MS) {
+            if (toAsk.size() < QUERIES_PER_REFRESH && hasUnknown(m, known)
+                    && now - askedAt.getOrDefault(m.id(), -RETRY_MS) >= RETRY_MS) {
                 toAsk.add(m);
                 askedAt.put(m.id(), now);
             }
@@ -124,19 +139,18 @@ public class SwarmCatalog implements DisposableBean {
         }
     }
 
-    /** True if the member advertises a complete artifact that is neither in the catalog nor in the store. */
-    private boolean hasUnknown(Member m) {
-        HoldingsSummary summary = summary(m);
-        if (summary.truncated() && summary.entries().isEmpty()) {
-            return false;
-        }
-        for (HoldingsSummary.Entry e : summary.entries()) {
-            if (e.complete() && entries.keySet().stream().noneMatch(e::matches)
-                    && store.list().stream().noneMatch(a -> e.matches(a.digest()))) {
+    /** True if the member advertises a complete artifact whose prefix is not {@code known} (catalog or store). */
+    private static boolean hasUnknown(Member m, Set<String> known) {
+        for (HoldingsSummary.Entry e : summary(m).entries()) {
+            if (e.complete() && !known.contains(e.prefix())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static String prefixOf(Digest digest) {
+        return digest.hex().substring(0, 2 * HoldingsSummary.PREFIX_BYTES);
     }
 
     private static boolean advertises(Member m, Digest digest) {

@@ -127,9 +127,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
 
     /** Asks up to {@link #NAME_FANOUT} alive peers whether they hold the artifact, each bounded by a timeout. */
     private Mono<Boolean> anyPeerHolds(Digest digest) {
-        List<Peer> peers = alivePeers();
-        Collections.shuffle(peers);
-        return Flux.fromIterable(peers.subList(0, Math.min(NAME_FANOUT, peers.size())))
+        return Flux.fromIterable(samplePeers())
                 .flatMap(peer -> client.bitfield(peer, digest).map(Optional::isPresent).onErrorReturn(false))
                 .any(Boolean::booleanValue);
     }
@@ -157,9 +155,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
         if (known.isPresent()) {
             return Mono.just(known);
         }
-        List<Peer> peers = alivePeers();
-        Collections.shuffle(peers);
-        return Flux.fromIterable(peers.subList(0, Math.min(NAME_FANOUT, peers.size())))
+        return Flux.fromIterable(samplePeers())
                 .flatMap(peer -> client.resolveName(peer, name.value()))
                 .filter(Optional::isPresent)
                 .next()
@@ -198,6 +194,13 @@ public class SwarmService implements SwarmContext, DisposableBean {
     @Override
     public boolean hasZonePeers() {
         return !zonePeers().isEmpty();
+    }
+
+    /** Up to {@link #NAME_FANOUT} alive peers, chosen at random, to ask what gossip cannot tell. */
+    private List<Peer> samplePeers() {
+        List<Peer> peers = alivePeers();
+        Collections.shuffle(peers);
+        return peers.subList(0, Math.min(NAME_FANOUT, peers.size()));
     }
 
     /** Alive members other than this agent, as of the latest membership snapshot. */
