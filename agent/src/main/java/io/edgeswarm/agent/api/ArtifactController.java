@@ -37,6 +37,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import io.edgeswarm.agent.security.Signing;
 import reactor.core.scheduler.Schedulers;
 
 /** Publish, list, read, and delete artifacts, and serve their chunks to peers. */
@@ -53,9 +54,11 @@ class ArtifactController {
     private final UploadSlots uploadSlots;
     private final NodeIdentity identity;
     private final SwarmCatalog catalog;
+    private final Signing signing;
 
     ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots,
-            NodeIdentity identity, SwarmCatalog catalog) {
+            NodeIdentity identity, SwarmCatalog catalog, Signing signing) {
+        this.signing = signing;
         this.catalog = catalog;
         this.identity = identity;
         this.store = store;
@@ -67,6 +70,9 @@ class ArtifactController {
     @PutMapping
     Mono<ResponseEntity<PublishResult>> publish(@RequestParam String name, ServerHttpRequest request) {
         ArtifactName artifactName = new ArtifactName(name);
+        signing.publishRefusal().ifPresent(reason -> {
+            throw new UnsignedPublishException(reason);
+        });
         return store.publish(artifactName, request.getBody())
                 .doOnSuccess(manifest -> metrics.published(manifest.size()))
                 .doOnError(error -> metrics.publishFailed())

@@ -6,6 +6,7 @@ import io.edgeswarm.agent.storage.ChunkVerificationException;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.StorageFullException;
 import io.edgeswarm.agent.swarm.NoSourceException;
+import io.edgeswarm.agent.swarm.UntrustedManifestException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -67,6 +68,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail storageFull(StorageFullException e) {
         log.warn("Refused a write: {}", e.getMessage());
         return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage());
+    }
+
+    @ExceptionHandler(UntrustedManifestException.class)
+    ProblemDetail untrusted(UntrustedManifestException e) {
+        return problem(HttpStatus.FORBIDDEN, "Untrusted artifact", e.getMessage());
+    }
+
+    @ExceptionHandler(UnsignedPublishException.class)
+    ProblemDetail unsignedPublish(UnsignedPublishException e) {
+        return problem(HttpStatus.FORBIDDEN, "Unsigned publish refused", e.getMessage());
     }
 
     static ProblemDetail problem(HttpStatus status, String title, String detail) {

@@ -33,7 +33,7 @@ class StatusController {
     }
 
     /** Totals since this agent started. */
-    record Counters(long verificationFailures, long peersBanned) {
+    record Counters(long verificationFailures, long peersBanned, long manifestsRefused) {
     }
 
     record Rates(double inBytesPerSecond, double outBytesPerSecond) {
@@ -79,7 +79,7 @@ class StatusController {
                 new Rates(metrics.inBytesPerSecond(), metrics.outBytesPerSecond()),
                 new Store(store.storedBytes(), store.freeBytes(), store.maxBytes() > 0 ? store.maxBytes() : null),
                 swarm.activePeers(), swarm.downloads(), uploadSlots.inUse(), uploadSlots.capacity(),
-                new Counters(swarm.verificationFailures(), swarm.peersBanned()), problems.list(),
+                new Counters(swarm.verificationFailures(), swarm.peersBanned(), swarm.manifestsRefused()), problems.list(),
                 distributions.campaigns());
     }
 }

@@ -180,8 +180,33 @@ public record EdgeswarmProperties(
         }
     }
 
-    /** @param writeToken bearer token required to publish, delete, replicate and distribute; blank means open */
-    public record Security(@DefaultValue("") String writeToken) {
+    /**
+     * @param writeToken bearer token required to publish, delete, replicate and distribute; blank means open
+     * @param signingKey PEM (PKCS#8) Ed25519 private key that signs the manifest of every publish; unset means
+     *     unsigned
+     * @param trustedKeys PEM Ed25519 public keys of trusted publishers; when set, manifests fetched from peers must
+     *     carry a valid signature by one of them, and publishing here needs a signing key
+     * @param tlsBundle name of a Spring SSL bundle ({@code spring.ssl.bundle.*}) that this agent presents to peers
+     *     and trusts peers by; when set the agent advertises {@code https}, and {@code server.ssl.bundle} must name
+     *     a bundle too (with {@code server.ssl.client-auth=need} for mutual TLS). Blank means plain HTTP.
+     * @param tlsVerifyHostname whether a peer's certificate must name the address it is reached at; turn off where
+     *     peers are reached by addresses no certificate lists (pod IPs) and the private CA alone vouches for them
+     */
+    public record Security(@DefaultValue("") String writeToken, Path signingKey, List<Path> trustedKeys,
+            @DefaultValue("") String tlsBundle, @DefaultValue("true") boolean tlsVerifyHostname) {
+
+        public Security {
+            trustedKeys = trustedKeys == null ? List.of() : List.copyOf(trustedKeys);
+        }
+
+        public boolean tls() {
+            return tlsBundle != null && !tlsBundle.isBlank();
+        }
+
+        /** The scheme peers reach this agent's HTTP API with. */
+        public String httpScheme() {
+            return tls() ? "https" : "http";
+        }
 
         public boolean writeProtected() {
             return writeToken != null && !writeToken.isBlank();
@@ -189,7 +214,8 @@ public record EdgeswarmProperties(
 
         @Override
         public String toString() {
-            return "Security[writeToken=" + (writeProtected() ? "<set>" : "<none>") + "]";
+            return "Security[writeToken=" + (writeProtected() ? "<set>" : "<none>") + ", signingKey="
+                    + (signingKey == null ? "<none>" : signingKey) + ", trustedKeys=" + trustedKeys + ", tlsBundle=" + tlsBundle + "]";
         }
     }
 }

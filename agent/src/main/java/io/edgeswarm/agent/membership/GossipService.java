@@ -52,6 +52,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
 
     private final EdgeswarmProperties.Gossip properties;
     private final NodeIdentity identity;
+    private final String httpScheme;
     private final SwimConfig config;
     private final ScheduledThreadPoolExecutor protocolThread;
     private final AtomicInteger pending = new AtomicInteger();
@@ -68,6 +69,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     public GossipService(EdgeswarmProperties properties, NodeIdentity identity) {
         this.properties = properties.gossip();
         this.identity = identity;
+        this.httpScheme = properties.security().httpScheme();
         this.config = swimConfig(this.properties);
         this.protocolThread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "gossip-protocol");
@@ -110,7 +112,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         int port = socket.start();
         transport = socket;
         NodeAddress self = new NodeAddress(identity.advertiseAddress(), port);
-        NodeMeta meta = new NodeMeta("http://" + hostForUrl(identity.advertiseAddress()) + ":" + httpPort,
+        NodeMeta meta = new NodeMeta(httpScheme + "://" + hostForUrl(identity.advertiseAddress()) + ":" + httpPort,
                 identity.zone(), identity.labels(), 0, new byte[0]);
         node = new SwimNode(identity.nodeId(), self, meta, config, new Environment(), event -> {
             log.info("Member {} {} ({}, incarnation {})", event.member().id(), event.type().name().toLowerCase(),

@@ -47,12 +47,20 @@ public final class ArtifactStore {
     private final Sinks.Many<Digest> changes = Sinks.many().multicast().directBestEffort();
     private final java.util.Set<Digest> pinned = ConcurrentHashMap.newKeySet();
     private final AtomicLong evictions = new AtomicLong();
+    private final java.util.function.UnaryOperator<Manifest> publishSigner;
 
     /**
      * @param maxBytes quota for artifact data, or 0 for none
      * @param ioScheduler where blocking file work runs
      */
     public ArtifactStore(Path root, int defaultChunkSize, long maxBytes, Clock clock, Scheduler ioScheduler) {
+        this(root, defaultChunkSize, maxBytes, clock, ioScheduler, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param publishSigner signs the manifest of every publish before it is written (identity for unsigned) */
+    public ArtifactStore(Path root, int defaultChunkSize, long maxBytes, Clock clock, Scheduler ioScheduler,
+            java.util.function.UnaryOperator<Manifest> publishSigner) {
+        this.publishSigner = publishSigner;
         this.layout = new StoreLayout(root);
         this.defaultChunkSize = defaultChunkSize;
         this.maxBytes = maxBytes;
@@ -107,7 +115,8 @@ public final class ArtifactStore {
                             }
                         })
                         .doOnDiscard(DataBuffer.class, DataBufferUtils::release)
-                        .then(Mono.fromCallable(() -> adopt(session, session.finish(name.value())))),
+                        .then(Mono.fromCallable(() -> adopt(session,
+                                publishSigner.apply(session.finish(name.value()))))),
                 session -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler),
                 (session, error) -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler),
                 session -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler));

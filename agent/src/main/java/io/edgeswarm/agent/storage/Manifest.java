@@ -1,13 +1,26 @@
 package io.edgeswarm.agent.storage;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * What an artifact is: its digest, the name it was published under, its size, chunk size and the SHA-256 of every
- * chunk. Immutable; the last chunk may be shorter, and a zero-byte artifact has no chunks at all.
+ * chunk. Immutable; the last chunk may be shorter, and a zero-byte artifact has no chunks at all. A publisher may
+ * sign it ({@link #signedContent()}); the signature travels with the manifest.
  */
-public record Manifest(Digest digest, String name, long size, int chunkSize, List<Digest> chunks) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Manifest(Digest digest, String name, long size, int chunkSize, List<Digest> chunks,
+        ManifestSignature signature) {
+
+    /** First line of the signed form; a new form gets a new version so old signatures can never be misread. */
+    public static final String SIGNED_FORM_VERSION = "edgeswarm-manifest-v1";
+
+    public Manifest(Digest digest, String name, long size, int chunkSize, List<Digest> chunks) {
+        this(digest, name, size, chunkSize, chunks, null);
+    }
 
     public Manifest {
         Objects.requireNonNull(digest, "digest");
@@ -32,6 +45,29 @@ public record Manifest(Digest digest, String name, long size, int chunkSize, Lis
             throw new InvalidInputException("too many chunks: " + count);
         }
         return (int) count;
+    }
+
+    /** The same manifest carrying {@code signature}. */
+    public Manifest withSignature(ManifestSignature signature) {
+        return new Manifest(digest, name, size, chunkSize, chunks, signature);
+    }
+
+    /**
+     * The exact bytes a publisher signs: one field per line in a fixed order, every chunk digest included, so no
+     * JSON formatting choice can change what a signature covers. The README documents this form for offline signers.
+     */
+    @JsonIgnore
+    public byte[] signedContent() {
+        StringBuilder form = new StringBuilder(128 + chunks.size() * 80);
+        form.append(SIGNED_FORM_VERSION).append('\n')
+                .append("digest ").append(digest).append('\n')
+                .append("name ").append(name).append('\n')
+                .append("size ").append(size).append('\n')
+                .append("chunk-size ").append(chunkSize).append('\n');
+        for (Digest chunk : chunks) {
+            form.append("chunk ").append(chunk).append('\n');
+        }
+        return form.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public int chunkCount() {

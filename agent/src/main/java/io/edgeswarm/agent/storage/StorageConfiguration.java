@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.storage;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.security.Signing;
 import java.io.IOException;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -12,10 +13,10 @@ import reactor.core.scheduler.Schedulers;
 class StorageConfiguration {
 
     @Bean
-    ArtifactStore artifactStore(EdgeswarmProperties properties, Clock clock) throws IOException {
+    ArtifactStore artifactStore(EdgeswarmProperties properties, Clock clock, Signing signing) throws IOException {
         var storage = properties.storage();
         long quota = storage.maxBytes() == null ? 0 : storage.maxBytes().toBytes();
         return new ArtifactStore(storage.dir(), (int) properties.transfer().chunkSize().toBytes(), quota, clock,
-                Schedulers.boundedElastic()).open();
+                Schedulers.boundedElastic(), signing.publishSigner()).open();
     }
 }

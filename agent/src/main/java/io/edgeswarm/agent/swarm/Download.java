@@ -77,6 +77,11 @@ public final class Download {
     private Manifest manifest;
     private StoredArtifact local;
     private boolean manifestPending;
+    /** Manifest fetches that found nothing acceptable wait this long before asking again. */
+    private static final long MANIFEST_RETRY_MS = 1_000;
+    private long manifestRetryAt;
+    private String manifestRefusal;
+    private volatile String manifestError = "none";
     private long lastProgressAt;
     private long lastPeerRefreshAt;
     private volatile long bytesFetched;
@@ -271,17 +276,28 @@ public final class Download {
     }
 
     private void fetchManifest(long now) {
+        if (now < manifestRetryAt) {
+            return;
+        }
         List<Peer> candidates = context.holdersOf(digest);
+        if (now - startedAt > context.settings().noSourceTimeout().toMillis()) {
+            // Bounded: holders that never answer (unreachable, refusing our TLS certificate) end the wait too.
+            fail(manifestRefusal != null ? "no acceptable manifest: " + manifestRefusal
+                    : candidates.isEmpty() ? "no member of the swarm holds " + digest
+                    : "no holder served the manifest of " + digest + " (last error: " + manifestError + ")");
+            return;
+        }
         if (candidates.isEmpty()) {
-            if (now - startedAt > context.settings().noSourceTimeout().toMillis()) {
-                fail("no member of the swarm holds " + digest);
-            }
             return;
         }
         manifestPending = true;
         Flux.fromIterable(candidates)
-                .concatMap(peer -> context.client().manifest(peer, digest).onErrorResume(e -> Mono.empty()), 1)
-                .filter(m -> m.digest().equals(digest))
+                .concatMap(peer -> context.client().manifest(peer, digest).onErrorResume(e -> {
+                            manifestError = peer.id() + ": " + e.getMessage();
+                            return Mono.empty();
+                        })
+                        .filter(m -> m.digest().equals(digest))
+                        .filter(m -> accepted(peer, m)), 1)
                 .next()
                 .publishOn(Schedulers.boundedElastic())
                 .map(m -> {
@@ -294,8 +310,25 @@ public final class Download {
                 .publishOn(context.swarmThread())
                 .subscribe(this::adopt, error -> {
                     manifestPending = false;
+                    manifestRetryAt = context.now() + MANIFEST_RETRY_MS;
                     log.warn("Could not set up {}: {}", digest.shortForm(), error.toString());
-                }, () -> manifestPending = false);
+                }, () -> {
+                    manifestPending = false;
+                    manifestRetryAt = context.now() + MANIFEST_RETRY_MS;
+                });
+    }
+
+    /** Checks a manifest against the trusted publishers; a refusal is kept so a download that never gets one says why. */
+    private boolean accepted(Peer peer, Manifest candidate) {
+        java.util.Optional<String> refusal = context.manifestRefusal(candidate);
+        if (refusal.isEmpty()) {
+            return true;
+        }
+        if (!refusal.get().equals(manifestRefusal)) {
+            context.manifestRefused(peer, refusal.get());
+        }
+        manifestRefusal = refusal.get();
+        return false;
     }
 
     private void adopt(StoredArtifact artifact) {
@@ -523,7 +556,8 @@ public final class Download {
         inFlight.clear();
         log.warn("Download of {} failed: {}", digest, reason);
         context.store().unpin(digest);
-        NoSourceException error = new NoSourceException(reason);
+        NoSourceException error = manifest == null && manifestRefusal != null
+                ? new UntrustedManifestException(reason) : new NoSourceException(reason);
         opened.tryEmitError(error);
         completed.tryEmitError(error);
         context.finished(this);

@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.swarm;
 
 import io.edgeswarm.agent.storage.Digest;
+import io.edgeswarm.agent.security.PeerTls;
 import io.edgeswarm.agent.storage.Manifest;
 import io.netty.channel.ChannelOption;
 import java.time.Duration;
@@ -31,11 +32,11 @@ public class PeerClient {
     private final WebClient client;
     private final String zone;
 
-    public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity) {
+    public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls) {
         this.zone = identity.zone();
-        HttpClient http = HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
+        HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).build())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS);
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
     }

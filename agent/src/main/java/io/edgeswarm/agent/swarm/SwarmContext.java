@@ -42,5 +42,11 @@ interface SwarmContext {
 
     void peerBanned(Peer peer, String reason);
 
+    /** Why a manifest a peer served must not be used (an untrusted or missing signature), or empty. */
+    java.util.Optional<String> manifestRefusal(io.edgeswarm.agent.storage.Manifest manifest);
+
+    /** A peer served a manifest that was refused. */
+    void manifestRefused(Peer peer, String reason);
+
     void finished(Download download);
 }

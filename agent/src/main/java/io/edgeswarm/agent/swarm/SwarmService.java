@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.swarm;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.security.Signing;
 import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.membership.GossipService;
 import io.edgeswarm.agent.membership.Member;
@@ -65,10 +66,13 @@ public class SwarmService implements SwarmContext, DisposableBean {
     private final Map<Digest, Download> active = new ConcurrentHashMap<>();
     private final Counter banned;
     private final Counter verificationFailures;
+    private final Counter manifestsRefused;
+    private final Signing signing;
 
     public SwarmService(ArtifactStore store, GossipService gossip, PeerClient client, TransferMetrics metrics,
             NodeIdentity identity, EdgeswarmProperties properties, MeterRegistry registry, SwarmCatalog catalog,
-            RecentProblems problems) {
+            RecentProblems problems, Signing signing) {
+        this.signing = signing;
         this.problems = problems;
         this.catalog = catalog;
         this.store = store;
@@ -83,6 +87,8 @@ public class SwarmService implements SwarmContext, DisposableBean {
                 .register(registry);
         this.verificationFailures = Counter.builder("edgeswarm.verification.failures")
                 .description("Chunks from peers that failed verification").register(registry);
+        this.manifestsRefused = Counter.builder("edgeswarm.manifests.refused")
+                .description("Manifests from peers refused for a missing or untrusted signature").register(registry);
     }
 
     /** Resumes every partial artifact left by an earlier run. */
@@ -229,6 +235,22 @@ public class SwarmService implements SwarmContext, DisposableBean {
         banned.increment();
         problems.record("ban", "banned peer " + peer.id() + " for " + settings.banDuration() + ": " + reason);
         log.warn("Banned peer {} ({}) for {}: {}", peer.id(), peer.baseUrl(), settings.banDuration(), reason);
+    }
+
+    @Override
+    public Optional<String> manifestRefusal(io.edgeswarm.agent.storage.Manifest manifest) {
+        return signing.trusted().refusal(manifest);
+    }
+
+    @Override
+    public void manifestRefused(Peer peer, String reason) {
+        manifestsRefused.increment();
+        problems.record("signature", "refused the manifest from " + peer.id() + ": " + reason);
+        log.warn("Refused the manifest {} served: {}", peer.id(), reason);
+    }
+
+    public long manifestsRefused() {
+        return (long) manifestsRefused.count();
     }
 
     @Override

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param pageSize rows per page in the member and artifact tables
  * @param stalledAfter a transfer that moved no byte for this long is reported as stalled
  * @param diskAlertRatio a member whose store is fuller than this share of its quota (or disk) raises an alert
+ * @param tlsBundle Spring SSL bundle ({@code spring.ssl.bundle.*}) the dashboard presents to agents and trusts them
+ *     by, for agents that require mutual TLS; blank means plain HTTP or the JDK's default trust
+ * @param tlsVerifyHostname whether an agent's certificate must name the address it is reached at
  */
 @Validated
 @ConfigurationProperties("edgeswarm.dashboard")
@@ -34,5 +37,7 @@ public record DashboardProperties(
         @DefaultValue("15m") @NotNull Duration history,
         @DefaultValue("50") @Min(5) @Max(1000) int pageSize,
         @DefaultValue("30s") @NotNull Duration stalledAfter,
-        @DefaultValue("0.9") @DecimalMin("0.1") @DecimalMax("1.0") double diskAlertRatio) {
+        @DefaultValue("0.9") @DecimalMin("0.1") @DecimalMax("1.0") double diskAlertRatio,
+        @DefaultValue("") String tlsBundle,
+        @DefaultValue("true") boolean tlsVerifyHostname) {
 }

@@ -5,6 +5,12 @@ import io.edgeswarm.dashboard.poll.AgentDocuments.MemberDoc;
 import io.edgeswarm.dashboard.poll.AgentDocuments.Selector;
 import io.edgeswarm.dashboard.poll.AgentDocuments.StatusDoc;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +32,35 @@ public class AgentClient {
     private final WebClient client;
     private final Duration timeout;
 
-    public AgentClient(DashboardProperties properties) {
+    public AgentClient(DashboardProperties properties, SslBundles bundles) {
         this.timeout = properties.requestTimeout();
-        HttpClient http = HttpClient.create(ConnectionProvider.builder("dashboard-agents")
+        HttpClient http = secure(properties, bundles, HttpClient.create(ConnectionProvider.builder("dashboard-agents")
                         .maxConnections(properties.concurrency() * 2).pendingAcquireTimeout(timeout).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-                .responseTimeout(timeout);
+                .responseTimeout(timeout));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
+    }
+
+    /** Presents the configured client certificate to agents that require mutual TLS. */
+    private static HttpClient secure(DashboardProperties properties, SslBundles bundles, HttpClient http) {
+        if (properties.tlsBundle().isBlank()) {
+            return http;
+        }
+        SslBundle bundle = bundles.getBundle(properties.tlsBundle());
+        SslContext context;
+        try {
+            context = SslContextBuilder.forClient().keyManager(bundle.getManagers().getKeyManagerFactory())
+                    .trustManager(bundle.getManagers().getTrustManagerFactory()).build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build a TLS client from SSL bundle " + properties.tlsBundle()
+                    + ": " + e.getMessage(), e);
+        }
+        return http.secure(spec -> spec.sslContext(context).handlerConfigurator(handler -> {
+            SSLParameters parameters = handler.engine().getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm(properties.tlsVerifyHostname() ? "HTTPS" : null);
+            handler.engine().setSSLParameters(parameters);
+        }));
     }
 
     public Mono<List<MemberDoc>> members(String baseUrl) {

@@ -25,7 +25,7 @@ class SnapshotAssemblerTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final DashboardProperties PROPERTIES = new DashboardProperties(List.of("http://a:7700"),
             Duration.ofSeconds(2), Duration.ofSeconds(2), 32, Duration.ofMinutes(15), 50, Duration.ofSeconds(30),
-            0.9);
+            0.9, "", true);
 
     private final SnapshotAssembler assembler = new SnapshotAssembler(PROPERTIES);
 
