@@ -70,6 +70,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.INSUFFICIENT_STORAGE, "Insufficient storage", e.getMessage());
     }
 
+    /** The client hung up mid-request; nobody is left to answer, so this is not a server error worth a stack trace. */
+    @ExceptionHandler(reactor.netty.channel.AbortedException.class)
+    ProblemDetail clientGone(reactor.netty.channel.AbortedException e) {
+        log.debug("Client went away: {}", e.getMessage());
+        return problem(HttpStatus.BAD_REQUEST, "Client closed the connection", e.getMessage());
+    }
+
     @ExceptionHandler(UntrustedManifestException.class)
     ProblemDetail untrusted(UntrustedManifestException e) {
         return problem(HttpStatus.FORBIDDEN, "Untrusted artifact", e.getMessage());

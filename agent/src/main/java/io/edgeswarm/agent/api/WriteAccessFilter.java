@@ -3,7 +3,6 @@ package io.edgeswarm.agent.api;
 import io.edgeswarm.agent.config.EdgeswarmProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +11,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -33,7 +31,11 @@ class WriteAccessFilter implements WebFilter {
             HttpMethod.PATCH);
     private static final String BEARER = "Bearer ";
 
+    private static final long WARN_INTERVAL_MS = 1_000;
+
     private final byte[] token;
+    private final java.util.concurrent.atomic.AtomicLong lastWarnedAt = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong suppressed = new java.util.concurrent.atomic.AtomicLong();
     private final JsonMapper json;
 
     WriteAccessFilter(EdgeswarmProperties properties, JsonMapper json) {
@@ -56,27 +58,25 @@ class WriteAccessFilter implements WebFilter {
         }
         byte[] offered = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(token, offered)) {
-            log.warn("Rejected {} {} from {}: wrong write token", request.getMethod(), request.getPath(),
-                    request.getRemoteAddress());
+            long now = System.currentTimeMillis();
+            long last = lastWarnedAt.get();
+            if (now - last >= WARN_INTERVAL_MS && lastWarnedAt.compareAndSet(last, now)) {
+                // At most one line a second, so a client hammering wrong tokens cannot flood the log.
+                log.warn("Rejected {} {} from {}: wrong write token ({} more rejected since the last line)",
+                        request.getMethod(), request.getPath(), request.getRemoteAddress(),
+                        suppressed.getAndSet(0));
+            } else {
+                suppressed.incrementAndGet();
+            }
             return reject(exchange, HttpStatus.FORBIDDEN, "the write token is not valid");
         }
         return chain.filter(exchange);
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, HttpStatus status, String detail) {
-        var response = exchange.getResponse();
-        response.setStatusCode(status);
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (status == HttpStatus.UNAUTHORIZED) {
-            response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"edgeswarm\"");
+            exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"edgeswarm\"");
         }
-        var problem = new LinkedHashMap<String, Object>();
-        problem.put("type", "about:blank");
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", exchange.getRequest().getPath().value());
-        var body = response.bufferFactory().wrap(json.writeValueAsBytes(problem));
-        return response.writeWith(Mono.just(body));
+        return ProblemResponses.write(exchange, json, status, detail);
     }
 }

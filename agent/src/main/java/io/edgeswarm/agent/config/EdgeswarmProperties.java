@@ -25,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param transfer chunking and rate limits
  * @param security who may change things
  * @param kubernetes what an agent learns from the cluster it runs in
+ * @param limits how much the HTTP server takes from any client
  */
 @Validated
 @ConfigurationProperties("edgeswarm")
@@ -37,10 +38,26 @@ public record EdgeswarmProperties(
         @DefaultValue @Valid @NotNull Gossip gossip,
         @DefaultValue @Valid @NotNull Transfer transfer,
         @DefaultValue @Valid @NotNull Security security,
-        @DefaultValue @Valid @NotNull Kubernetes kubernetes) {
+        @DefaultValue @Valid @NotNull Kubernetes kubernetes,
+        @DefaultValue @Valid @NotNull Limits limits) {
 
     public EdgeswarmProperties {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /**
+     * Bounds on what one client can hold of the HTTP server. Request headers are capped by Spring Boot's
+     * {@code server.max-http-request-header-size} (8 KB) and JSON bodies by {@code spring.http.codecs.max-in-memory-size}
+     * (256 KB); a publish body is bounded only by the store's quota and free space.
+     *
+     * @param maxConnections open HTTP connections at once; further ones are closed as they arrive
+     * @param idleTimeout a kept-alive connection with no request for this long is closed
+     * @param readTimeout a request whose body stops arriving for this long is abandoned and its connection closed
+     */
+    public record Limits(
+            @DefaultValue("1024") @jakarta.validation.constraints.Min(1) int maxConnections,
+            @DefaultValue("60s") @NotNull Duration idleTimeout,
+            @DefaultValue("30s") @NotNull Duration readTimeout) {
     }
 
     /**

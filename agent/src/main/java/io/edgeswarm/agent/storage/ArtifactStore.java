@@ -105,7 +105,9 @@ public final class ArtifactStore {
      */
     public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body) {
         return Mono.usingWhen(
-                Mono.fromCallable(this::openPublish).subscribeOn(ioScheduler),
+                // No I/O here (the file opens with the first bytes), so usingWhen owns the session at once and a
+                // client hanging up at any point still closes it and removes its temp file.
+                Mono.fromCallable(this::openPublish),
                 session -> body.publishOn(ioScheduler, PUBLISH_PREFETCH)
                         .doOnNext(buffer -> {
                             try {
@@ -122,7 +124,7 @@ public final class ArtifactStore {
                 session -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler));
     }
 
-    private PublishSession openPublish() throws IOException {
+    private PublishSession openPublish() {
         Path temp = layout.tmp().resolve("publish-" + UUID.randomUUID() + ".data");
         return new PublishSession(temp, defaultChunkSize, new QuotaReservation(reserved, this::makeRoom));
     }

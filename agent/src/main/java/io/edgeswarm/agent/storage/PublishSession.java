@@ -23,15 +23,15 @@ final class PublishSession implements AutoCloseable {
     private static final int BLOCK = 1 << 20;
 
     private final Path tempFile;
-    private final FileChannel channel;
+    /** Opened with the first bytes, so a client that hangs up before sending any leaves no file behind. */
+    private FileChannel channel;
     private final ChunkingHasher hasher;
     private final QuotaReservation quota;
     private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
     private boolean adopted;
 
-    PublishSession(Path tempFile, int chunkSize, QuotaReservation quota) throws IOException {
+    PublishSession(Path tempFile, int chunkSize, QuotaReservation quota) {
         this.tempFile = tempFile;
-        this.channel = FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.hasher = new ChunkingHasher(chunkSize);
         this.quota = quota;
     }
@@ -60,7 +60,7 @@ final class PublishSession implements AutoCloseable {
         try {
             ByteBuffer toWrite = block.duplicate();
             while (toWrite.hasRemaining()) {
-                channel.write(toWrite);
+                channel().write(toWrite);
             }
         } catch (IOException e) {
             throw StorageErrors.translate("writing " + tempFile.getFileName(), e);
@@ -73,7 +73,7 @@ final class PublishSession implements AutoCloseable {
     Manifest finish(String name) {
         flushBlock();
         try {
-            channel.force(true);
+            channel().force(true);
             channel.close();
         } catch (IOException e) {
             throw StorageErrors.translate("flushing " + tempFile.getFileName(), e);
@@ -85,6 +85,13 @@ final class PublishSession implements AutoCloseable {
         return tempFile;
     }
 
+    private FileChannel channel() throws IOException {
+        if (channel == null) {
+            channel = FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+        return channel;
+    }
+
     void adopted() {
         adopted = true;
     }
@@ -93,7 +100,9 @@ final class PublishSession implements AutoCloseable {
     public void close() {
         quota.release();
         try {
-            channel.close();
+            if (channel != null) {
+                channel.close();
+            }
             if (!adopted) {
                 Files.deleteIfExists(tempFile);
             }
