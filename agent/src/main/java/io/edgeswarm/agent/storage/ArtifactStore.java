@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -232,10 +233,18 @@ public final class ArtifactStore {
             throw StorageErrors.translate("writing chunk " + index + " of " + digest.shortForm(), e);
         }
         synchronized (artifact) {
-            artifact.bitfield().set(index);
             if (!artifact.isComplete()) {
-                AtomicFiles.write(StoreLayout.bitfield(artifact.dir()), artifact.bitfield().toByteArray());
+                // Disk first, memory second: whatever status has shown as held survives a kill -9.
+                BitSet withChunk = artifact.bitfield().snapshot();
+                withChunk.set(index);
+                try {
+                    AtomicFiles.write(StoreLayout.bitfield(artifact.dir()), withChunk.toByteArray());
+                } catch (IOException e) {
+                    // The chunk itself is durable; at worst a restart fetches it again.
+                    throw StorageErrors.translate("recording chunk " + index + " of " + digest.shortForm(), e);
+                }
             }
+            artifact.bitfield().set(index);
         }
         changed(digest);
         completeIfWhole(artifact);

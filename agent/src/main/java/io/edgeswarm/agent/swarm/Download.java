@@ -81,6 +81,7 @@ public final class Download {
     private static final long MANIFEST_RETRY_MS = 1_000;
     private long manifestRetryAt;
     private String manifestRefusal;
+    private boolean retryable;
     private volatile String manifestError = "none";
     private long lastProgressAt;
     private long lastPeerRefreshAt;
@@ -131,6 +132,11 @@ public final class Download {
     }
 
     /** Snapshot for status pages; read from any thread, so only volatile or immutable state is touched. */
+    /** Whether this download failed for a reason that may pass, such as every source being unreachable. */
+    boolean failedRetryably() {
+        return failure != null && retryable;
+    }
+
     DownloadStatus status() {
         StoredArtifact artifact = local;
         long end = finished ? finishedAt : context.now();
@@ -138,7 +144,7 @@ public final class Download {
         double progress = artifact == null ? 0 : artifact.progress();
         double rate = bytesFetched / elapsed;
         boolean complete = artifact != null && artifact.isComplete();
-        Long eta = complete ? Long.valueOf(0) : artifact != null && rate > 0
+        Long eta = complete ? Long.valueOf(0) : failure == null && artifact != null && rate > 0
                 ? Long.valueOf((long) Math.ceil((artifact.manifest().size() - artifact.heldBytes()) / rate)) : null;
         return new DownloadStatus(digest.toString(), progress, complete, finished ? 0 : rate, peers.size(), failure,
                 (long) elapsed, eta, Map.copyOf(bytesBySource));
@@ -459,6 +465,12 @@ public final class Download {
             }
         }
         long now = context.now();
+        if (error instanceof io.edgeswarm.agent.storage.StorageFullException full) {
+            // Not the peer's fault, and no other peer can help: stop, keep the verified chunks for a later resume.
+            fail("storage full: " + full.getMessage() + (full.getCause() == null ? ""
+                    : " (" + full.getCause().getMessage() + ")"), false);
+            return;
+        }
         if (error instanceof ChunkVerificationException bad) {
             peer.bannedUntil = now + context.settings().banDuration().toMillis();
             availability.replace(peer.has, new BitSet());
@@ -543,9 +555,18 @@ public final class Download {
     }
 
     void fail(String reason) {
+        fail(reason, manifestRefusal == null);
+    }
+
+    /**
+     * @param retryable whether the cause may pass by itself (sources unreachable), so the download is worth starting
+     *     again when members come back; a full disk or an untrusted manifest is not
+     */
+    void fail(String reason, boolean retryable) {
         if (finished) {
             return;
         }
+        this.retryable = retryable;
         finishedAt = context.now();
         finished = true;
         failure = reason;

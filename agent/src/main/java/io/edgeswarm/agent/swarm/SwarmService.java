@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.swarm;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.membership.MembershipEvent;
 import io.edgeswarm.agent.security.Signing;
 import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.membership.GossipService;
@@ -64,6 +65,8 @@ public class SwarmService implements SwarmContext, DisposableBean {
                 return thread;
             });
     private final Map<Digest, Download> active = new ConcurrentHashMap<>();
+    /** Digests whose download failed for want of a reachable source; bounded by the partial artifacts held. */
+    private final java.util.Set<Digest> retryWhenMembersReturn = new java.util.LinkedHashSet<>();
     private final Counter banned;
     private final Counter verificationFailures;
     private final Counter manifestsRefused;
@@ -89,6 +92,30 @@ public class SwarmService implements SwarmContext, DisposableBean {
                 .description("Chunks from peers that failed verification").register(registry);
         this.manifestsRefused = Counter.builder("edgeswarm.manifests.refused")
                 .description("Manifests from peers refused for a missing or untrusted signature").register(registry);
+    }
+
+    /**
+     * Downloads that failed because no source could be reached (a WAN cut, holders restarting) start again, from
+     * their verified chunks, as soon as a member joins or comes back alive: a partition that heals needs no operator.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void retryStalledDownloadsWhenMembersReturn() {
+        gossip.events()
+                .filter(e -> e.type() == MembershipEvent.Type.JOINED || e.type() == MembershipEvent.Type.ALIVE)
+                .subscribe(e -> {
+                    List<Digest> retry;
+                    synchronized (retryWhenMembersReturn) {
+                        retry = new ArrayList<>(retryWhenMembersReturn);
+                        retryWhenMembersReturn.clear();
+                    }
+                    for (Digest digest : retry) {
+                        if (!active.containsKey(digest) && store.find(digest).map(a -> !a.isComplete()).orElse(false)) {
+                            log.info("Member {} is back; retrying the download of {}", e.member().id(),
+                                    digest.shortForm());
+                            fetch(digest).subscribe(done -> { }, error -> { });
+                        }
+                    }
+                });
     }
 
     /** Resumes every partial artifact left by an earlier run. */
@@ -257,6 +284,11 @@ public class SwarmService implements SwarmContext, DisposableBean {
     public void finished(Download download) {
         active.remove(download.digest(), download);
         Download.DownloadStatus status = download.status();
+        if (download.failedRetryably()) {
+            synchronized (retryWhenMembersReturn) {
+                retryWhenMembersReturn.add(download.digest());
+            }
+        }
         if (status.error() != null) {
             problems.record("download", "download of " + download.digest().shortForm() + " failed: "
                     + status.error());

@@ -25,14 +25,21 @@ final class AgentProcess implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     final String id;
+    /** The address the agent binds and advertises: loopback, or its network namespace's address. */
+    final String host;
+    /** Network namespace it runs in, or null for this one. */
+    final String netns;
     final int httpPort;
     final int gossipPort;
     final Path dataDir;
     final Path logFile;
     private final Process process;
 
-    private AgentProcess(String id, int httpPort, int gossipPort, Path dataDir, Path logFile, Process process) {
+    private AgentProcess(String id, String host, String netns, int httpPort, int gossipPort, Path dataDir,
+            Path logFile, Process process) {
         this.id = id;
+        this.host = host;
+        this.netns = netns;
         this.httpPort = httpPort;
         this.gossipPort = gossipPort;
         this.dataDir = dataDir;
@@ -41,31 +48,45 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(String id, Path workDir, Map<String, String> properties) throws IOException {
-        return start(id, workDir, properties, freeTcpPort(), freeUdpAndTcpPort());
+        return start(id, workDir, properties, freeTcpPort(), freeUdpAndTcpPort(), "127.0.0.1", null);
     }
+
+    /** Starts inside network namespace {@code netns}, bound to and advertising {@code host}, on fixed ports. */
+    static AgentProcess startIn(String netns, String host, String id, Path workDir, Map<String, String> properties)
+            throws IOException {
+        return start(id, workDir, properties, NETNS_HTTP_PORT, NETNS_GOSSIP_PORT, host, netns);
+    }
+
+    /** Every namespace has its own ports, so agents there can all use the defaults. */
+    static final int NETNS_HTTP_PORT = 7700;
+    static final int NETNS_GOSSIP_PORT = 7946;
 
     /** Starts again on the same ports and data directory, as a restarted agent would. */
     AgentProcess restart(Map<String, String> properties) throws IOException {
-        return start(id, dataDir.getParent(), properties, httpPort, gossipPort);
+        return start(id, dataDir.getParent(), properties, httpPort, gossipPort, host, netns);
     }
 
-    private static AgentProcess start(String id, Path workDir, Map<String, String> properties, int http, int gossip)
-            throws IOException {
+    private static AgentProcess start(String id, Path workDir, Map<String, String> properties, int http, int gossip,
+            String host, String netns) throws IOException {
         Path data = workDir.resolve(id);
         Files.createDirectories(data);
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>();
+        if (netns != null) {
+            command.addAll(List.of("ip", "netns", "exec", netns)); // execs java: the PID stays the agent's
+        }
+        command.addAll(List.of(javaBinary(), "-Xmx128m", "-XX:TieredStopAtLevel=1",
                 "-jar", JAR.toAbsolutePath().toString(),
-                "--server.port=" + http, "--edgeswarm.node-id=" + id, "--edgeswarm.advertise-address=127.0.0.1",
-                "--edgeswarm.gossip.bind-address=127.0.0.1", "--edgeswarm.gossip.port=" + gossip,
+                "--server.port=" + http, "--edgeswarm.node-id=" + id, "--edgeswarm.advertise-address=" + host,
+                "--edgeswarm.gossip.bind-address=" + host, "--edgeswarm.gossip.port=" + gossip,
                 "--edgeswarm.storage.dir=" + data.resolve("store")));
         properties.forEach((k, v) -> command.add("--" + k + "=" + v));
         Path log = data.resolve("agent-" + System.nanoTime() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new AgentProcess(id, http, gossip, data, log, process);
+        return new AgentProcess(id, host, netns, http, gossip, data, log, process);
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + httpPort;
+        return "http://" + host + ":" + httpPort;
     }
 
     /** Sends a request with an empty body and returns the status code, or -1. */
@@ -138,7 +159,7 @@ final class AgentProcess implements AutoCloseable {
     }
 
     String gossipAddress() {
-        return "127.0.0.1:" + gossipPort;
+        return host + ":" + gossipPort;
     }
 
     long pid() {
@@ -161,7 +182,7 @@ final class AgentProcess implements AutoCloseable {
     JsonNode get(String path) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(3)).build(),
+                    baseUrl() + path)).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
         } catch (IOException e) {
@@ -174,8 +195,7 @@ final class AgentProcess implements AutoCloseable {
 
     String scrape() {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
-                    + "/actuator/prometheus")).timeout(Duration.ofSeconds(3)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus")).timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "";
