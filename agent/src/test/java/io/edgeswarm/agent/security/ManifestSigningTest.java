@@ -123,6 +123,16 @@ class ManifestSigningTest {
                 .hasMessageContaining("PRIVATE KEY");
     }
 
+    @Test
+    void aDirectoryOfTrustedKeysMeansEveryPubFileInIt() throws IOException {
+        assertThat(SecurityConfiguration.publicKeyFiles(keys)).extracting(p -> p.getFileName().toString())
+                .containsExactly("publisher.pub", "stranger.pub");
+        assertThat(SecurityConfiguration.publicKeyFiles(keys.resolve("publisher.pub")))
+                .containsExactly(keys.resolve("publisher.pub"));
+        Path empty = Files.createDirectories(keys.resolve("empty"));
+        assertThatThrownBy(() -> SecurityConfiguration.publicKeyFiles(empty)).hasMessageContaining("no *.pub");
+    }
+
     private static Manifest manifest(String name, long size, int chunkSize) {
         int count = Manifest.expectedChunkCount(size, chunkSize);
         List<Digest> chunks = new ArrayList<>();
