@@ -121,6 +121,25 @@ capabilities:
 - name: EDGESWARM_LABELS_{{ $key | upper | replace "-" "" | replace "." "" }}
   value: {{ $value | quote }}
 {{- end }}
+{{- include "edgeswarm.tlsEnv" .root }}
+{{- if .root.Values.tls.enabled }}
+- name: SERVER_SSL_BUNDLE
+  value: peers
+- name: SERVER_SSL_CLIENTAUTH
+  value: need
+- name: EDGESWARM_SECURITY_TLSBUNDLE
+  value: peers
+- name: EDGESWARM_SECURITY_TLSVERIFYHOSTNAME
+  value: {{ .root.Values.tls.verifyHostname | quote }}
+- name: MANAGEMENT_SERVER_PORT
+  value: {{ .root.Values.tls.managementPort | quote }}
+- name: MANAGEMENT_SERVER_SSL_ENABLED
+  value: "false"
+{{- end }}
+{{- if .root.Values.signing.trustedKeysSecret }}
+- name: EDGESWARM_SECURITY_TRUSTEDKEYS
+  value: /etc/edgeswarm/trusted-keys
+{{- end }}
 - name: JAVA_OPTS
   value: {{ .root.Values.agent.javaOpts | quote }}
 {{- with .root.Values.agent.extraEnv }}
@@ -128,19 +147,64 @@ capabilities:
 {{- end }}
 {{- end -}}
 
+{{/* The SSL bundle "peers" from the mounted TLS Secret, for agents and the dashboard alike. */}}
+{{- define "edgeswarm.tlsEnv" -}}
+{{- if .Values.tls.enabled }}
+- name: SPRING_SSL_BUNDLE_PEM_PEERS_KEYSTORE_CERTIFICATE
+  value: file:/etc/edgeswarm/tls/tls.crt
+- name: SPRING_SSL_BUNDLE_PEM_PEERS_KEYSTORE_PRIVATEKEY
+  value: file:/etc/edgeswarm/tls/tls.key
+- name: SPRING_SSL_BUNDLE_PEM_PEERS_TRUSTSTORE_CERTIFICATE
+  value: file:/etc/edgeswarm/tls/ca.crt
+{{- end }}
+{{- end -}}
+
+{{/* Mounts of the TLS and trusted-key Secrets (agents, origins and, for TLS, the dashboard). */}}
+{{- define "edgeswarm.securityMounts" -}}
+{{- if .Values.tls.enabled }}
+- { name: tls, mountPath: /etc/edgeswarm/tls, readOnly: true }
+{{- end }}
+{{- if .Values.signing.trustedKeysSecret }}
+- { name: trusted-keys, mountPath: /etc/edgeswarm/trusted-keys, readOnly: true }
+{{- end }}
+{{- end -}}
+
+{{- define "edgeswarm.securityVolumes" -}}
+{{- if .Values.tls.enabled }}
+- name: tls
+  secret: { secretName: {{ required "tls.secretName is required with tls.enabled" .Values.tls.secretName }} }
+{{- end }}
+{{- if .Values.signing.trustedKeysSecret }}
+- name: trusted-keys
+  secret: { secretName: {{ .Values.signing.trustedKeysSecret }} }
+{{- end }}
+{{- end -}}
+
+{{/* Agents' probes: on the plain management port when the API requires client certificates. */}}
+{{- define "edgeswarm.agentProbes" -}}
+{{- include "edgeswarm.probes" (dict "port" (ternary "management" "http" .Values.tls.enabled)) }}
+{{- end -}}
+
+{{/* Extra container port of agents with TLS: health and metrics in plain HTTP. */}}
+{{- define "edgeswarm.managementPort" -}}
+{{- if .Values.tls.enabled }}
+- { name: management, containerPort: {{ .Values.tls.managementPort }}, protocol: TCP }
+{{- end }}
+{{- end -}}
+
 {{/* Probes on the actuator health groups; the startup probe gives a cold JVM time before liveness counts. */}}
 {{- define "edgeswarm.probes" -}}
 startupProbe:
-  httpGet: { path: /actuator/health/liveness, port: http }
+  httpGet: { path: /actuator/health/liveness, port: {{ .port }} }
   periodSeconds: 5
   failureThreshold: 36
 livenessProbe:
-  httpGet: { path: /actuator/health/liveness, port: http }
+  httpGet: { path: /actuator/health/liveness, port: {{ .port }} }
   periodSeconds: 15
   timeoutSeconds: 3
   failureThreshold: 4
 readinessProbe:
-  httpGet: { path: /actuator/health/readiness, port: http }
+  httpGet: { path: /actuator/health/readiness, port: {{ .port }} }
   periodSeconds: 5
   timeoutSeconds: 3
   failureThreshold: 3

@@ -43,6 +43,9 @@ class HelmChartTest {
         Map<String, Object> pod = m.map(ds, "spec", "template", "spec");
         Map<String, Object> agent = m.container(pod, "agent");
         assertThat(m.get(agent, "image")).isEqualTo("edgeswarm/agent:0.1.0");
+        // Plain HTTP by default: no SSL bundle, probes on the API port.
+        assertThat(m.env(agent)).doesNotContainKeys("SERVER_SSL_BUNDLE", "EDGESWARM_SECURITY_TRUSTEDKEYS");
+        assertThat(m.get(agent, "readinessProbe", "httpGet", "port")).isEqualTo("http");
         // Non-root with a read-only root file system, writable /data and /tmp only.
         assertThat(m.get(pod, "securityContext", "runAsNonRoot")).isEqualTo(true);
         assertThat(m.get(pod, "securityContext", "runAsUser")).isEqualTo(10001);
@@ -72,6 +75,25 @@ class HelmChartTest {
         assertThat(m.get(gossip, "spec", "publishNotReadyAddresses")).isEqualTo(true);
         assertThat(m.list(gossip, "spec", "ports")).extracting(p -> (Object) ((Map<?, ?>) p).get("protocol"))
                 .containsExactlyInAnyOrder("UDP", "TCP", "TCP");
+
+        // Mutual TLS: the bundle from the mounted Secret, client certificates required, probes on the plain port.
+        assertThat(m.env(agent)).containsEntry("SERVER_SSL_BUNDLE", "peers")
+                .containsEntry("SERVER_SSL_CLIENTAUTH", "need")
+                .containsEntry("EDGESWARM_SECURITY_TLSBUNDLE", "peers")
+                .containsEntry("EDGESWARM_SECURITY_TLSVERIFYHOSTNAME", "false")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PEERS_KEYSTORE_CERTIFICATE", "file:/etc/edgeswarm/tls/tls.crt")
+                .containsEntry("MANAGEMENT_SERVER_PORT", "7701")
+                .containsEntry("EDGESWARM_SECURITY_TRUSTEDKEYS", "/etc/edgeswarm/trusted-keys");
+        assertThat(m.get(m.volume(pod, "tls"), "secret", "secretName")).isEqualTo("edgeswarm-tls");
+        assertThat(m.get(m.volume(pod, "trusted-keys"), "secret", "secretName")).isEqualTo("edgeswarm-trusted-keys");
+        assertThat(m.get(agent, "readinessProbe", "httpGet", "port")).isEqualTo("management");
+        assertThat(originEnv).containsEntry("EDGESWARM_SECURITY_SIGNINGKEY", "/etc/edgeswarm/signing/publisher.key");
+        Map<String, Object> dashboard = m.container(m.map(m.one("Deployment", "es-edgeswarm-dashboard"), "spec",
+                "template", "spec"), "dashboard");
+        assertThat(m.env(dashboard)).containsEntry("EDGESWARM_DASHBOARD_TLSBUNDLE", "peers");
+        assertThat((String) m.env(dashboard).get("EDGESWARM_DASHBOARD_AGENTS")).startsWith("https://");
+        assertThat(m.list(m.one("ServiceMonitor", "es-edgeswarm"), "spec", "endpoints"))
+                .extracting(e -> (Object) ((Map<?, ?>) e).get("port")).containsExactly("http", "management");
 
         Map<String, Object> secret = m.one("Secret", "es-edgeswarm-secrets");
         assertThat(m.map(secret, "data")).containsKey("cluster-key").doesNotContainKey("write-token");
@@ -109,6 +131,25 @@ class HelmChartTest {
                 .containsEntry("EDGESWARM_TRANSFER_UPLOADSLOTS", "32");
         assertThat(m.get(m.volume(pod, "store"), "emptyDir", "sizeLimit")).isEqualTo("50Gi");
         assertThat(pod).doesNotContainKey("initContainers");
+
+        // Mutual TLS: the bundle from the mounted Secret, client certificates required, probes on the plain port.
+        assertThat(m.env(agent)).containsEntry("SERVER_SSL_BUNDLE", "peers")
+                .containsEntry("SERVER_SSL_CLIENTAUTH", "need")
+                .containsEntry("EDGESWARM_SECURITY_TLSBUNDLE", "peers")
+                .containsEntry("EDGESWARM_SECURITY_TLSVERIFYHOSTNAME", "false")
+                .containsEntry("SPRING_SSL_BUNDLE_PEM_PEERS_KEYSTORE_CERTIFICATE", "file:/etc/edgeswarm/tls/tls.crt")
+                .containsEntry("MANAGEMENT_SERVER_PORT", "7701")
+                .containsEntry("EDGESWARM_SECURITY_TRUSTEDKEYS", "/etc/edgeswarm/trusted-keys");
+        assertThat(m.get(m.volume(pod, "tls"), "secret", "secretName")).isEqualTo("edgeswarm-tls");
+        assertThat(m.get(m.volume(pod, "trusted-keys"), "secret", "secretName")).isEqualTo("edgeswarm-trusted-keys");
+        assertThat(m.get(agent, "readinessProbe", "httpGet", "port")).isEqualTo("management");
+        assertThat(originEnv).containsEntry("EDGESWARM_SECURITY_SIGNINGKEY", "/etc/edgeswarm/signing/publisher.key");
+        Map<String, Object> dashboard = m.container(m.map(m.one("Deployment", "es-edgeswarm-dashboard"), "spec",
+                "template", "spec"), "dashboard");
+        assertThat(m.env(dashboard)).containsEntry("EDGESWARM_DASHBOARD_TLSBUNDLE", "peers");
+        assertThat((String) m.env(dashboard).get("EDGESWARM_DASHBOARD_AGENTS")).startsWith("https://");
+        assertThat(m.list(m.one("ServiceMonitor", "es-edgeswarm"), "spec", "endpoints"))
+                .extracting(e -> (Object) ((Map<?, ?>) e).get("port")).containsExactly("http", "management");
 
         Map<String, Object> secret = m.one("Secret", "es-edgeswarm-secrets");
         assertThat(m.map(secret, "data")).containsEntry("write-token",
