@@ -76,25 +76,6 @@ class HelmChartTest {
         assertThat(m.list(gossip, "spec", "ports")).extracting(p -> (Object) ((Map<?, ?>) p).get("protocol"))
                 .containsExactlyInAnyOrder("UDP", "TCP", "TCP");
 
-        // Mutual TLS: the bundle from the mounted Secret, client certificates required, probes on the plain port.
-        assertThat(m.env(agent)).containsEntry("SERVER_SSL_BUNDLE", "peers")
-                .containsEntry("SERVER_SSL_CLIENTAUTH", "need")
-                .containsEntry("EDGESWARM_SECURITY_TLSBUNDLE", "peers")
-                .containsEntry("EDGESWARM_SECURITY_TLSVERIFYHOSTNAME", "false")
-                .containsEntry("SPRING_SSL_BUNDLE_PEM_PEERS_KEYSTORE_CERTIFICATE", "file:/etc/edgeswarm/tls/tls.crt")
-                .containsEntry("MANAGEMENT_SERVER_PORT", "7701")
-                .containsEntry("EDGESWARM_SECURITY_TRUSTEDKEYS", "/etc/edgeswarm/trusted-keys");
-        assertThat(m.get(m.volume(pod, "tls"), "secret", "secretName")).isEqualTo("edgeswarm-tls");
-        assertThat(m.get(m.volume(pod, "trusted-keys"), "secret", "secretName")).isEqualTo("edgeswarm-trusted-keys");
-        assertThat(m.get(agent, "readinessProbe", "httpGet", "port")).isEqualTo("management");
-        assertThat(originEnv).containsEntry("EDGESWARM_SECURITY_SIGNINGKEY", "/etc/edgeswarm/signing/publisher.key");
-        Map<String, Object> dashboard = m.container(m.map(m.one("Deployment", "es-edgeswarm-dashboard"), "spec",
-                "template", "spec"), "dashboard");
-        assertThat(m.env(dashboard)).containsEntry("EDGESWARM_DASHBOARD_TLSBUNDLE", "peers");
-        assertThat((String) m.env(dashboard).get("EDGESWARM_DASHBOARD_AGENTS")).startsWith("https://");
-        assertThat(m.list(m.one("ServiceMonitor", "es-edgeswarm"), "spec", "endpoints"))
-                .extracting(e -> (Object) ((Map<?, ?>) e).get("port")).containsExactly("http", "management");
-
         Map<String, Object> secret = m.one("Secret", "es-edgeswarm-secrets");
         assertThat(m.map(secret, "data")).containsKey("cluster-key").doesNotContainKey("write-token");
         assertThat(m.get(m.one("PodDisruptionBudget", "es-edgeswarm-agent"), "spec", "maxUnavailable"))
