@@ -44,6 +44,11 @@ final class Agents implements AutoCloseable {
     }
 
     Agent start(String id, String zone) throws IOException {
+        return start(id, zone, List.of());
+    }
+
+    /** Starts an agent with extra {@code --property=value} arguments (TLS, say). */
+    Agent start(String id, String zone, List<String> extraArguments) throws IOException {
         int http = freePort();
         int gossip = freePort();
         Path data = work.resolve(id);
@@ -60,6 +65,7 @@ final class Agents implements AutoCloseable {
         if (!agents.isEmpty()) {
             command.add("--edgeswarm.gossip.seeds=127.0.0.1:" + agents.get(0).gossipPort());
         }
+        command.addAll(extraArguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("agent.log").toFile()).start();
         Agent agent = new Agent(id, zone, http, gossip, process);
@@ -135,7 +141,7 @@ final class Agents implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         // The gossip port must be free for both UDP and TCP; one loop covers both uses.
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket tcp = new ServerSocket(0)) {

@@ -152,6 +152,32 @@ final class AgentProcess implements AutoCloseable {
         return -1;
     }
 
+    /** The error of this agent's download of {@code digest}, active or recently finished, or null. */
+    String downloadError(String digest) {
+        JsonNode status = get("/api/v1/status");
+        if (status == null) {
+            return null;
+        }
+        for (JsonNode download : status.get("downloads")) {
+            if (download.get("digest").asString().equals(digest) && download.hasNonNull("error")) {
+                return download.get("error").asString();
+            }
+        }
+        return null;
+    }
+
+    /** Writes {@code size} bytes of seeded pseudo-random content to {@code file}, 1 MiB at a time. */
+    static void writeRandom(Path file, long size, long seed) throws IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        byte[] block = new byte[1 << 20];
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+    }
+
     /** Sum of every sample of a counter whose line starts with {@code prefix}. */
     double metricSum(String prefix) {
         return scrape().lines().filter(line -> line.startsWith(prefix))

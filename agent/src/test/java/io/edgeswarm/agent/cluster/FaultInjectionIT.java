@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Faults injected into a real swarm: 8 agent processes in two zones, each in its own network namespace on a private
@@ -215,8 +212,8 @@ class FaultInjectionIT {
         assertThat(small.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
         long startedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
-                failure(small, digest) != null);
-        String error = failure(small, digest);
+                small.downloadError(digest) != null);
+        String error = small.downloadError(digest);
         double failedAfter = seconds(startedAt);
         // The agent is still up and serving, and says why in its status.
         assertThat(small.get("/actuator/health/liveness")).isNotNull();
@@ -296,14 +293,7 @@ class FaultInjectionIT {
 
     private String publish(String name, long seed, long size) throws Exception {
         Path file = work.resolve(name.replace('/', '-'));
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; written += block.length) {
-                random.nextBytes(block);
-                out.write(block);
-            }
-        }
+        AgentProcess.writeRandom(file, size, seed);
         String digest = agents.get(0).publish(name, file);
         Files.delete(file);
         return digest;
@@ -328,20 +318,6 @@ class FaultInjectionIT {
 
     private static long aliveCount(AgentProcess agent) {
         return agent.memberStates().values().stream().filter("alive"::equals).count();
-    }
-
-    /** The error of the agent's download of {@code digest}, or null. */
-    private static String failure(AgentProcess agent, String digest) {
-        JsonNode status = agent.get("/api/v1/status");
-        if (status == null) {
-            return null;
-        }
-        for (JsonNode download : status.get("downloads")) {
-            if (download.get("digest").asString().equals(digest) && download.hasNonNull("error")) {
-                return download.get("error").asString();
-            }
-        }
-        return null;
     }
 
     private void row(String phase, String injected, String survived, String lost, String recovery) {

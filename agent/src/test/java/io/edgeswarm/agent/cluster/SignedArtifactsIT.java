@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,8 +92,8 @@ class SignedArtifactsIT {
         assertThat(refusedForeign.statusCode()).isEqualTo(403);
         assertThat(refusedForeign.body()).contains("untrusted key");
 
-        assertThat(failure(strict, unsigned)).contains("no acceptable manifest").contains("unsigned");
-        assertThat(failure(strict, foreign)).contains("untrusted key");
+        assertThat(strict.downloadError(unsigned)).contains("no acceptable manifest").contains("unsigned");
+        assertThat(strict.downloadError(foreign)).contains("untrusted key");
         assertThat(strict.progress(unsigned)).isEqualTo(-1);
         assertThat(strict.progress(foreign)).isEqualTo(-1);
         assertThat(strict.get("/api/v1/status").get("counters").get("manifestsRefused").asLong())
@@ -118,20 +116,6 @@ class SignedArtifactsIT {
         assertThat(response.body()).contains("Unsigned publish refused").contains("edgeswarm.security.signing-key");
     }
 
-    /** The error of the agent's download of {@code digest}, active or recently finished, or null. */
-    private static String failure(AgentProcess agent, String digest) {
-        JsonNode status = agent.get("/api/v1/status");
-        if (status == null) {
-            return null;
-        }
-        for (JsonNode download : status.get("downloads")) {
-            if (download.get("digest").asString().equals(digest) && download.hasNonNull("error")) {
-                return download.get("error").asString();
-            }
-        }
-        return null;
-    }
-
     private AgentProcess start(String id, Map<String, String> extra) throws IOException {
         Map<String, String> properties = new HashMap<>(extra);
         properties.put("edgeswarm.gossip.probe-interval", "500ms");
@@ -146,14 +130,7 @@ class SignedArtifactsIT {
 
     private static Path file(String name, long size, long seed) throws IOException {
         Path file = work.resolve(name);
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; written += block.length) {
-                random.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, size - written));
-            }
-        }
+        AgentProcess.writeRandom(file, size, seed);
         return file;
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,7 +58,7 @@ class SwarmTransferIT {
             agents.add(start(spec[0], spec[1], Map.of()));
         }
         file = work.resolve("artifact.bin");
-        writeRandom(file, SIZE, 42);
+        AgentProcess.writeRandom(file, SIZE, 42);
         await().atMost(Duration.ofSeconds(90)).until(() -> origin.get("/actuator/health/readiness") != null);
         digest = origin.publish("it/model.bin", file);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -148,7 +146,7 @@ class SwarmTransferIT {
     @Order(4)
     void distributionCampaignReachesExactlyTheSelectedZoneAndIsVisibleFromAnyAgent() throws Exception {
         Path small = work.resolve("campaign.bin");
-        writeRandom(small, 20L * 1024 * 1024, 7);
+        AgentProcess.writeRandom(small, 20L * 1024 * 1024, 7);
         AgentProcess starter = agents.get(0);
         String campaignDigest = starter.publish("it/campaign.bin", small);
         await().atMost(Duration.ofSeconds(30)).until(() -> agents.stream()
@@ -187,7 +185,7 @@ class SwarmTransferIT {
     @Order(5)
     void contentPublishedAMomentAgoIsServedByAnotherAgentBeforeGossipAnnouncesIt() throws Exception {
         Path fresh = work.resolve("fresh.bin");
-        writeRandom(fresh, 6L * 1024 * 1024, 99);
+        AgentProcess.writeRandom(fresh, 6L * 1024 * 1024, 99);
         String freshDigest = origin.publish("it/fresh.bin", fresh);
 
         // Holdings are announced at most once a second, then gossiped; the reader asks peers directly meanwhile.
@@ -253,17 +251,6 @@ class SwarmTransferIT {
                 int b = raf.read();
                 raf.seek(offset);
                 raf.write(b ^ 0xFF);
-            }
-        }
-    }
-
-    private static void writeRandom(Path file, long size, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] block = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long written = 0; written < size; written += block.length) {
-                random.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, size - written));
             }
         }
     }
