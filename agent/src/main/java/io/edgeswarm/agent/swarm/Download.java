@@ -33,6 +33,8 @@ public final class Download {
 
     private static final Logger log = LoggerFactory.getLogger(Download.class);
     private static final Duration TICK = Duration.ofMillis(100);
+    /** Manifest fetches that found nothing acceptable wait this long before asking again. */
+    private static final long MANIFEST_RETRY_MS = 1_000;
     private static final long BITFIELD_REFRESH_MS = 1_000;
     private static final long BUSY_BACKOFF_MS = 1_000;
     private static final long FAILURE_BACKOFF_MS = 2_000;
@@ -77,8 +79,6 @@ public final class Download {
     private Manifest manifest;
     private StoredArtifact local;
     private boolean manifestPending;
-    /** Manifest fetches that found nothing acceptable wait this long before asking again. */
-    private static final long MANIFEST_RETRY_MS = 1_000;
     private long manifestRetryAt;
     private String manifestRefusal;
     private boolean retryable;
@@ -131,12 +131,12 @@ public final class Download {
         return finished;
     }
 
-    /** Snapshot for status pages; read from any thread, so only volatile or immutable state is touched. */
     /** Whether this download failed for a reason that may pass, such as every source being unreachable. */
     boolean failedRetryably() {
         return failure != null && retryable;
     }
 
+    /** Snapshot for status pages; read from any thread, so only volatile or immutable state is touched. */
     DownloadStatus status() {
         StoredArtifact artifact = local;
         long end = finished ? finishedAt : context.now();
