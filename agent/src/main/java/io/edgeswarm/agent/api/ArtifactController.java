@@ -2,7 +2,10 @@ package io.edgeswarm.agent.api;
 
 import io.edgeswarm.agent.api.ArtifactViews.ArtifactSummary;
 import io.edgeswarm.agent.api.ArtifactViews.PublishResult;
+import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.metrics.TransferMetrics;
+import io.edgeswarm.agent.security.Signing;
 import io.edgeswarm.agent.storage.ArtifactName;
 import io.edgeswarm.agent.storage.ArtifactNotFoundException;
 import io.edgeswarm.agent.storage.ArtifactStore;
@@ -11,15 +14,14 @@ import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.swarm.SwarmCatalog;
 import io.edgeswarm.agent.swarm.SwarmHeaders;
 import io.edgeswarm.agent.swarm.SwarmService;
 import io.edgeswarm.agent.swarm.UploadSlots;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -36,8 +38,8 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import io.edgeswarm.agent.security.Signing;
 import reactor.core.scheduler.Schedulers;
 
 /** Publish, list, read, and delete artifacts, and serve their chunks to peers. */
@@ -55,10 +57,13 @@ class ArtifactController {
     private final NodeIdentity identity;
     private final SwarmCatalog catalog;
     private final Signing signing;
+    private final Duration bodyReadTimeout;
 
     ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots,
-            NodeIdentity identity, SwarmCatalog catalog, Signing signing) {
+            NodeIdentity identity, SwarmCatalog catalog, Signing signing,
+            EdgeswarmProperties properties) {
         this.signing = signing;
+        this.bodyReadTimeout = properties.limits().readTimeout();
         this.catalog = catalog;
         this.identity = identity;
         this.store = store;
@@ -73,7 +78,10 @@ class ArtifactController {
         signing.publishRefusal().ifPresent(reason -> {
             throw new UnsignedPublishException(reason);
         });
-        return store.publish(artifactName, request.getBody())
+        // A client that stops sending mid-body is cut off rather than holding a connection and a temp file forever.
+        var body = request.getBody().timeout(bodyReadTimeout, Flux.error(() -> new RequestBodyTimeoutException(
+                "the request body stopped arriving for " + bodyReadTimeout.toSeconds() + " s")));
+        return store.publish(artifactName, body)
                 .doOnSuccess(manifest -> metrics.published(manifest.size()))
                 .doOnError(error -> metrics.publishFailed())
                 .map(manifest -> ResponseEntity.created(URI.create("/api/v1/artifacts/" + manifest.digest()))

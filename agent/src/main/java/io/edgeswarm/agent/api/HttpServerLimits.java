@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Bounds what clients can hold of the server: open connections, idle keep-alive time, and the gap between reads of a
- * request body, so slow or stuck clients cannot pin connections and buffers forever.
+ * Bounds what clients can hold of the server: open connections and idle keep-alive time, so stuck clients cannot pin
+ * connections forever. A body that stops arriving is cut off where bodies are read (a publish), not here: Reactor
+ * Netty's own read timeout left some kept-alive requests unanswered in our tests.
  */
 @Component
 class HttpServerLimits implements NettyServerCustomizer {
@@ -36,7 +37,6 @@ class HttpServerLimits implements NettyServerCustomizer {
     @Override
     public HttpServer apply(HttpServer server) {
         return server.idleTimeout(limits.idleTimeout())
-                .readTimeout(limits.readTimeout())
                 .doOnChannelInit((observer, channel, remoteAddress) -> {
                     if (open.incrementAndGet() > limits.maxConnections()) {
                         open.decrementAndGet();

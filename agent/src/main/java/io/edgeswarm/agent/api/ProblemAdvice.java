@@ -77,6 +77,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "Client closed the connection", e.getMessage());
     }
 
+    @ExceptionHandler(RequestBodyTimeoutException.class)
+    ProblemDetail bodyTimeout(RequestBodyTimeoutException e) {
+        log.info("Abandoned a request: {}", e.getMessage());
+        return problem(HttpStatus.REQUEST_TIMEOUT, "Request timeout", e.getMessage());
+    }
+
     @ExceptionHandler(UntrustedManifestException.class)
     ProblemDetail untrusted(UntrustedManifestException e) {
         return problem(HttpStatus.FORBIDDEN, "Untrusted artifact", e.getMessage());

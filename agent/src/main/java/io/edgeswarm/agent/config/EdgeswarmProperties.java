@@ -50,12 +50,13 @@ public record EdgeswarmProperties(
      * {@code server.max-http-request-header-size} (8 KB) and JSON bodies by {@code spring.http.codecs.max-in-memory-size}
      * (256 KB); a publish body is bounded only by the store's quota and free space.
      *
-     * @param maxConnections open HTTP connections at once; further ones are closed as they arrive
+     * @param maxConnections open HTTP connections at once; further ones are closed as they arrive. Peers keep idle
+     *     connections to popular holders in their pools, so this must leave room for a few per member
      * @param idleTimeout a kept-alive connection with no request for this long is closed
-     * @param readTimeout a request whose body stops arriving for this long is abandoned and its connection closed
+     * @param readTimeout a publish whose body stops arriving for this long is abandoned with 408, leaving nothing
      */
     public record Limits(
-            @DefaultValue("1024") @jakarta.validation.constraints.Min(1) int maxConnections,
+            @DefaultValue("4096") @jakarta.validation.constraints.Min(1) int maxConnections,
             @DefaultValue("60s") @NotNull Duration idleTimeout,
             @DefaultValue("30s") @NotNull Duration readTimeout) {
     }

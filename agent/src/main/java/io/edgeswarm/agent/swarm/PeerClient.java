@@ -26,6 +26,11 @@ public class PeerClient {
     private static final Duration SMALL_TIMEOUT = Duration.ofSeconds(5);
     /** A campaign's owner asks every target with {@link #SMALL_TIMEOUT}, so whoever relays must wait longer. */
     private static final Duration RELAYED_TIMEOUT = SMALL_TIMEOUT.multipliedBy(2).plusSeconds(2);
+    /**
+     * Idle pooled connections are dropped before a peer's server would close them (its idle timeout defaults to
+     * 60 s), so a request never lands on a connection being closed, and idle ones do not crowd peers' connection caps.
+     */
+    private static final Duration POOL_MAX_IDLE = Duration.ofSeconds(30);
     /** Room for the largest allowed chunk. */
     private static final int MAX_BODY = 64 * 1024 * 1024 + 1024;
 
@@ -35,7 +40,7 @@ public class PeerClient {
     public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls) {
         this.zone = identity.zone();
         HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
-                        .pendingAcquireTimeout(Duration.ofSeconds(10)).build())
+                        .pendingAcquireTimeout(Duration.ofSeconds(10)).maxIdleTime(POOL_MAX_IDLE).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();

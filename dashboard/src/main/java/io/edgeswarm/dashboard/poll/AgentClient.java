@@ -29,13 +29,17 @@ public class AgentClient {
     /** The largest status document read; hundreds of artifacts and downloads fit easily. */
     private static final int MAX_BODY = 4 * 1024 * 1024;
 
+    /** Below agents' 60 s idle timeout, so a poll never reuses a connection the agent is closing. */
+    private static final Duration POOL_MAX_IDLE = Duration.ofSeconds(30);
+
     private final WebClient client;
     private final Duration timeout;
 
     public AgentClient(DashboardProperties properties, SslBundles bundles) {
         this.timeout = properties.requestTimeout();
         HttpClient http = secure(properties, bundles, HttpClient.create(ConnectionProvider.builder("dashboard-agents")
-                        .maxConnections(properties.concurrency() * 2).pendingAcquireTimeout(timeout).build())
+                        .maxConnections(properties.concurrency() * 2).pendingAcquireTimeout(timeout)
+                        .maxIdleTime(POOL_MAX_IDLE).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .responseTimeout(timeout));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
