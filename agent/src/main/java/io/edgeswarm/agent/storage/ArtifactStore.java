@@ -202,17 +202,23 @@ public final class ArtifactStore {
      * Verifies and stores one chunk of a partial artifact. The chunk is durable before the bitfield says it is held,
      * so a crash between the two only costs a refetch. The last chunk triggers a check of the whole digest.
      *
+     * The bytes may come in several parts (the buffers they arrived in), hashed and written in place: a 4 MiB chunk
+     * is never copied into one array first.
+     *
      * @throws ChunkVerificationException if the bytes do not hash to the manifest's chunk digest
      */
-    public void putChunk(Digest digest, int index, ByteBuffer bytes) throws IOException {
+    public void putChunk(Digest digest, int index, ByteBuffer... parts) throws IOException {
         StoredArtifact artifact = require(digest);
         Manifest manifest = artifact.manifest();
         Digest expected = manifest.chunkDigest(index);
-        if (bytes.remaining() != manifest.chunkLength(index)) {
-            throw new ChunkVerificationException(digest, index, expected, sha256(bytes.duplicate()));
+        MessageDigest hasher = ChunkingHasher.sha256();
+        long length = 0;
+        for (ByteBuffer part : parts) {
+            length += part.remaining();
+            hasher.update(part.duplicate());
         }
-        Digest actual = sha256(bytes.duplicate());
-        if (!actual.equals(expected)) {
+        Digest actual = Digest.of(hasher.digest());
+        if (length != manifest.chunkLength(index) || !actual.equals(expected)) {
             throw new ChunkVerificationException(digest, index, expected, actual);
         }
         if (artifact.hasChunk(index)) {
@@ -222,11 +228,16 @@ public final class ArtifactStore {
             throw new StorageFullException("no room for chunk " + index + " of " + digest.shortForm()
                     + " within the store quota of " + maxBytes + " bytes; everything else is pinned or partial");
         }
-        long offset = manifest.chunkOffset(index);
+        ByteBuffer[] toWrite = new ByteBuffer[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            toWrite[i] = parts[i].duplicate();
+        }
         try (FileChannel data = FileChannel.open(artifact.dataFile(), StandardOpenOption.WRITE)) {
-            ByteBuffer toWrite = bytes.duplicate();
-            while (toWrite.hasRemaining()) {
-                offset += data.write(toWrite, offset);
+            // A channel of our own, so its position is ours: one gathering write per call where the kernel allows.
+            data.position(manifest.chunkOffset(index));
+            long left = length;
+            while (left > 0) {
+                left -= data.write(toWrite);
             }
             data.force(false);
         } catch (IOException e) {

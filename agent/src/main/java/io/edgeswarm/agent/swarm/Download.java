@@ -4,6 +4,8 @@ import io.edgeswarm.agent.storage.ChunkVerificationException;
 import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +15,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -228,8 +233,8 @@ public final class Download {
         Mono.fromRunnable(() -> {
             try {
                 context.store().verifyIfWhole(digest);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }).subscribeOn(Schedulers.fromExecutor(context.storeWriter())).publishOn(context.swarmThread())
                 .subscribe(done -> { }, error -> {
@@ -309,8 +314,8 @@ public final class Download {
                 .map(m -> {
                     try {
                         return context.store().beginPartial(m);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 })
                 .publishOn(context.swarmThread())
@@ -407,27 +412,41 @@ public final class Download {
     private void request(PeerState peer, int chunk) {
         peer.inFlight++;
         long started = context.now();
-        Disposable request = context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout())
-                .flatMap(reply -> context.downloadLimiter().acquire(reply, reply.bytes().length))
+        // The rate cap is paid before asking, so no received chunk waits in memory for its turn.
+        Disposable request = context.downloadLimiter().acquire(Boolean.TRUE, manifest.chunkLength(chunk))
+                .then(context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout()))
                 // Once bytes are here the write must finish even if this request loses an endgame race: cancelling
                 // a task on a Reactor worker interrupts it, and an interrupt closes the FileChannel mid-write.
-                .flatMap(reply -> Mono.fromFuture(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    try {
-                        context.store().putChunk(digest, chunk, ByteBuffer.wrap(reply.bytes()));
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    return reply;
-                }, context.storeWriter()), true))
-                .onErrorMap(java.util.concurrent.CompletionException.class, Throwable::getCause)
+                .flatMap(reply -> Mono.fromFuture(CompletableFuture.supplyAsync(() -> store(chunk, reply),
+                        context.storeWriter()), true))
+                .doOnDiscard(PeerClient.ChunkReply.class, PeerClient.ChunkReply::release)
+                .onErrorMap(CompletionException.class, Throwable::getCause)
                 .publishOn(context.swarmThread())
-                .subscribe(reply -> chunkArrived(peer, chunk, reply, started),
+                .subscribe(stored -> chunkArrived(peer, chunk, stored, started),
                         error -> chunkFailed(peer, chunk, error));
         inFlight.computeIfAbsent(chunk, c -> new HashMap<>()).put(peer.peer.id(), request);
     }
 
-    private void chunkArrived(PeerState peer, int chunk, PeerClient.ChunkReply reply, long started) {
-        int length = reply.bytes().length;
+    /** What is kept of a reply once its bytes are verified and on disk. */
+    private record StoredChunk(int length, boolean fromOrigin, long latencyNanos) {
+    }
+
+    /** Verifies and writes a reply straight from the buffers it arrived in, then gives them back. */
+    private StoredChunk store(int chunk, PeerClient.ChunkReply reply) {
+        try (DataBuffer.ByteBufferIterator parts = reply.body().readableByteBuffers()) {
+            List<ByteBuffer> buffers = new ArrayList<>();
+            parts.forEachRemaining(buffers::add);
+            context.store().putChunk(digest, chunk, buffers.toArray(ByteBuffer[]::new));
+            return new StoredChunk(reply.length(), reply.fromOrigin(), reply.latencyNanos());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            reply.release();
+        }
+    }
+
+    private void chunkArrived(PeerState peer, int chunk, StoredChunk reply, long started) {
+        int length = reply.length();
         peer.inFlight--;
         Map<String, Disposable> requests = inFlight.remove(chunk);
         if (requests != null) {
@@ -452,6 +471,9 @@ public final class Download {
         bytesBySource.merge(source + "/" + locality, (long) length, Long::sum);
         if (local.isComplete()) {
             finish();
+        } else if (!finished) {
+            // Refill the pipeline now rather than at the next tick: a 100 ms gap per chunk caps a peer's rate.
+            schedule(context.now());
         }
     }
 

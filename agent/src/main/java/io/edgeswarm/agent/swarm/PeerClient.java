@@ -9,6 +9,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -60,8 +62,19 @@ public class PeerClient {
                 .timeout(SMALL_TIMEOUT);
     }
 
-    /** One chunk's bytes, whether the peer is an origin of the artifact, and how long its first answer took. */
-    record ChunkReply(byte[] bytes, boolean fromOrigin, long latencyNanos) {
+    /**
+     * One chunk's bytes, whether the peer is an origin of the artifact, and how long its first answer took. The body
+     * is the network's own pooled buffers, joined without a copy: whoever takes a reply must {@link #release()} it.
+     */
+    record ChunkReply(DataBuffer body, boolean fromOrigin, long latencyNanos) {
+
+        int length() {
+            return body.readableByteCount();
+        }
+
+        void release() {
+            DataBufferUtils.release(body);
+        }
     }
 
     Mono<ChunkReply> chunk(Peer peer, Digest digest, int index, Duration timeout) {
@@ -79,10 +92,10 @@ public class PeerClient {
                         }
                         boolean origin = Boolean.parseBoolean(
                                 response.headers().asHttpHeaders().getFirst(SwarmHeaders.ORIGIN));
-                        return response.bodyToMono(byte[].class)
+                        return response.bodyToMono(DataBuffer.class)
                                 .switchIfEmpty(Mono.error(() -> new IllegalStateException(
                                         "peer " + peer.id() + " sent an empty chunk " + index)))
-                                .map(bytes -> new ChunkReply(bytes, origin, latency));
+                                .map(body -> new ChunkReply(body, origin, latency));
                     })
                     .timeout(timeout);
         });
