@@ -22,6 +22,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -48,6 +49,8 @@ import reactor.core.scheduler.Schedulers;
 class ArtifactController {
 
     /** Artifacts are immutable, so clients and caches may keep them as long as they like. */
+    /** The longest a replicate may hold its request open; proxies and clients rarely wait longer. */
+    private static final Duration MAX_REPLICATE_WAIT = Duration.ofHours(1);
     private static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
 
     private final ArtifactStore store;
@@ -146,14 +149,45 @@ class ArtifactController {
         return store.require(Digest.parse(digest)).bitfield().toByteArray();
     }
 
-    /** Fetches the artifact into this agent's store in the background; progress shows in the status. */
+    /**
+     * Fetches the artifact into this agent's store in the background; progress shows in the status. With
+     * {@code wait} (e.g. {@code 10m}), answers only once the artifact is complete and verified ({@code 200}), when
+     * the download fails (its problem), or when the wait is over ({@code 202}, still running): one request instead
+     * of a polling loop for scripts that must not go on before the bytes are here.
+     */
     @PostMapping("/{digest}/replicate")
-    Mono<ResponseEntity<Map<String, String>>> replicate(@PathVariable String digest) {
+    Mono<ResponseEntity<Map<String, String>>> replicate(@PathVariable String digest,
+            @RequestParam(name = "wait", required = false) String wait) {
         Digest target = Digest.parse(digest);
-        return swarm.open(target).map(artifact -> {
-            swarm.fetch(target).subscribe(done -> { }, error -> { });
-            return ResponseEntity.accepted().body(Map.of("digest", target.toString(), "status", "/api/v1/status"));
+        Duration waitFor = parseWait(wait);
+        Map<String, String> running = Map.of("digest", target.toString(), "state", "running",
+                "status", "/api/v1/status");
+        return swarm.open(target).flatMap(artifact -> {
+            Mono<StoredArtifact> fetch = swarm.fetch(target).cache();
+            fetch.subscribe(done -> { }, error -> { });
+            if (waitFor.isZero()) {
+                return Mono.just(ResponseEntity.accepted().body(running));
+            }
+            return fetch.map(done -> ResponseEntity.ok(Map.of("digest", target.toString(), "state", "complete")))
+                    .timeout(waitFor, Mono.just(ResponseEntity.accepted().body(running)));
         });
+    }
+
+    private static Duration parseWait(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return Duration.ZERO;
+        }
+        Duration parsed;
+        try {
+            parsed = DurationStyle.detectAndParse(wait);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("wait must be a duration such as 30s or 10m, got '" + wait + "'");
+        }
+        if (parsed.isNegative() || parsed.compareTo(MAX_REPLICATE_WAIT) > 0) {
+            throw new InvalidInputException("wait must be between 0s and " + MAX_REPLICATE_WAIT.toMinutes()
+                    + "m, got '" + wait + "'");
+        }
+        return parsed;
     }
 
     @GetMapping("/{digest}/manifest")

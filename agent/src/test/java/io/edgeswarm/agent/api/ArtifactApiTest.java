@@ -226,6 +226,26 @@ class ArtifactApiTest extends RunningAgentTest {
     }
 
     @Test
+    void replicateOfAHeldArtifactWithAWaitAnswersCompleteAtOnce() {
+        String digest = publish("replicate/held", randomBytes(CHUNK, 216));
+
+        client.post().uri("/api/v1/artifacts/" + digest + "/replicate?wait=30s").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.digest").isEqualTo(digest).jsonPath("$.state").isEqualTo("complete");
+        client.post().uri("/api/v1/artifacts/" + digest + "/replicate").exchange()
+                .expectStatus().isAccepted()
+                .expectBody().jsonPath("$.state").isEqualTo("running");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "-1s", "2h", "10q"})
+    void replicateWithAnInvalidWaitIsABadRequest(String wait) {
+        String digest = publish("replicate/bad-wait", randomBytes(CHUNK, 217));
+
+        problem(client.post().uri("/api/v1/artifacts/" + digest + "/replicate?wait=" + wait), 400, "wait");
+    }
+
+    @Test
     void deleteRemovesTheArtifact() {
         String digest = publish("to-delete", randomBytes(CHUNK, 115));
 

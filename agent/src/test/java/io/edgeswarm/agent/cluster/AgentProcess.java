@@ -109,6 +109,13 @@ final class AgentProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST that may be answered late (a replicate that waits), bounded by {@code timeout}. */
+    HttpResponse<String> postAndWait(String path, Duration timeout) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(timeout).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Streams a file as a publish; returns the digest the agent reports. */
     String publish(String name, Path file) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl()

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,8 +114,12 @@ class SwarmTransferIT {
         AgentProcess newcomer = start("c1", "zone-b", Map.of());
         await().atMost(Duration.ofSeconds(60)).until(() -> newcomer.memberStates().size() == 7);
 
-        assertThat(newcomer.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
-        await().atMost(TRANSFER).pollInterval(Duration.ofSeconds(1)).until(() -> newcomer.progress(digest) == 1.0);
+        // One request that answers when the artifact is complete and verified, instead of polling the status.
+        HttpResponse<String> waited = newcomer.postAndWait("/api/v1/artifacts/" + digest + "/replicate?wait="
+                + TRANSFER.toSeconds() + "s", TRANSFER.plusSeconds(10));
+        assertThat(waited.statusCode()).isEqualTo(200);
+        assertThat(waited.body()).contains("\"state\":\"complete\"");
+        assertThat(newcomer.progress(digest)).isEqualTo(1.0);
 
         assertThat(newcomer.downloadDigest(digest)).isEqualTo(digest);
         assertThat(newcomer.metric("edgeswarm_peers_banned_total")).isGreaterThanOrEqualTo(1);
@@ -127,7 +132,11 @@ class SwarmTransferIT {
         Map<String, String> slow = Map.of("edgeswarm.transfer.max-download-rate", "20MB");
         AgentProcess resumer = start("r1", "zone-a", slow);
         await().atMost(Duration.ofSeconds(60)).until(() -> resumer.memberStates().size() >= 7);
-        assertThat(resumer.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
+        // A wait shorter than the transfer: answered 202 when it runs out, and the download goes on.
+        HttpResponse<String> waited = resumer.postAndWait("/api/v1/artifacts/" + digest + "/replicate?wait=1s",
+                Duration.ofSeconds(30));
+        assertThat(waited.statusCode()).isEqualTo(202);
+        assertThat(waited.body()).contains("\"state\":\"running\"");
         await().atMost(TRANSFER).pollInterval(Duration.ofMillis(200)).until(() -> resumer.progress(digest) >= 0.4);
         resumer.killHard();
         Thread.sleep(1_000);
