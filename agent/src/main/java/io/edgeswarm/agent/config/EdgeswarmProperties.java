@@ -173,7 +173,7 @@ public record EdgeswarmProperties(
      * @param banDuration how long a peer that served a bad chunk is shunned
      * @param noSourceTimeout a download with no usable source for this long fails instead of waiting
      * @param crossZoneGrace a chunk assigned to another member of this zone for WAN fetch may be fetched across
-     *     zones by anyone once it has been wanted this long without appearing in the zone
+     *     zones by anyone once the zone as a whole has gained no chunk for this long
      * @param chunkTimeout one chunk request may take this long before it is abandoned and re-asked elsewhere
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize, DataSize maxUploadRate,

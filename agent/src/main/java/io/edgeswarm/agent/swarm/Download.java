@@ -81,6 +81,9 @@ public final class Download {
     private final Sinks.One<StoredArtifact> opened = Sinks.one();
     private final Sinks.One<StoredArtifact> completed = Sinks.one();
     private final long startedAt;
+    /** When this agent and its zone's peers together last held more chunks than before: the zone is progressing. */
+    private long zoneProgressAt;
+    private long zoneChunksSeen;
     private Manifest manifest;
     private StoredArtifact local;
     private boolean manifestPending;
@@ -104,6 +107,7 @@ public final class Download {
         this.picker = new PiecePicker(new SplittableRandom());
         this.startedAt = context.now();
         this.lastProgressAt = startedAt;
+        this.zoneProgressAt = startedAt;
         if (existing != null) {
             adopt(existing);
         }
@@ -186,6 +190,7 @@ public final class Download {
             recheckCompletion();
             return;
         }
+        noteZoneProgress(now);
         schedule(now);
         boolean anyInFlight = !inFlight.isEmpty();
         // Chunks held back by the zone rule still have a source: waiting for them is by design, not a stall.
@@ -194,6 +199,19 @@ public final class Download {
             fail("no peer served a missing chunk for " + context.settings().noSourceTimeout().toSeconds()
                     + " s (" + peers.size() + " peers known, " + local.heldChunks() + "/" + manifest.chunkCount()
                     + " chunks held)");
+        }
+    }
+
+    private void noteZoneProgress(long now) {
+        long held = local.heldChunks();
+        for (PeerState peer : peers.values()) {
+            if (peer.peer.zone().equals(context.zone())) {
+                held += peer.has.cardinality();
+            }
+        }
+        if (held > zoneChunksSeen) {
+            zoneChunksSeen = held;
+            zoneProgressAt = now;
         }
     }
 
@@ -398,8 +416,16 @@ public final class Download {
         List<String> downloaders = zoneDownloaders();
         int rank = downloaders.indexOf(context.localId());
         int share = downloaders.size();
-        boolean graceOver = now - startedAt > context.settings().crossZoneGrace().toMillis();
+        // The grace runs from the zone's last progress, not from the start: over a thin WAN a zone may need much
+        // longer than the grace to pull its one copy, and must not start pulling duplicates while it is still
+        // getting somewhere.
+        boolean graceOver = now - zoneProgressAt > context.settings().crossZoneGrace().toMillis();
         return chunk -> {
+            if (inFlight.containsKey(chunk)) {
+                // No endgame duplicates across the WAN: a second cross-zone copy of a chunk is the waste this rule
+                // exists to avoid, and a stuck request still ends at the chunk timeout.
+                return false;
+            }
             for (PeerState p : peers.values()) {
                 if (p.peer.zone().equals(zone) && p.bannedUntil <= now && p.has.get(chunk)) {
                     return false;
