@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CPU a downloading agent spends per byte: two agents on loopback, A publishes, B replicates from A (every chunk
 # verified, the whole digest checked). Replicates ROUNDS artifacts in turn; the first warms the JIT and is not
-# reported. Prints wall time and the user+system CPU of the downloader and of the server per round (/proc).
+# reported. Prints wall time, the user+system CPU of the downloader and of the server per round, and both
+# agents' peak RSS (VmHWM) so far, all from /proc.
 #   bench/peer-fetch-cpu.sh [SIZE_MiB=512] [XMX=160m] [ROUNDS=3]
 # Stores live under $WORK (default /dev/shm: the page cache, not a disk, as in the swarm lab).
 set -euo pipefail
@@ -34,6 +35,7 @@ wait_ready() {
   echo "agent on port $1 did not start" >&2; return 1
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+peak_rss_mib() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
 
 A=$(start_agent a 7811 7911 7912)
 B=$(start_agent b 7812 7912 7911)
@@ -61,10 +63,12 @@ for round in $(seq 1 "$ROUNDS"); do
   t1=$(date +%s.%N); c1=$(cpu_ticks "$B"); s1=$(cpu_ticks "$A")
   [ "$done" = 1 ] || { echo "round $round did not complete" >&2; exit 1; }
   label=$([ "$round" = 1 ] && echo "warm-up" || echo "round $round")
+  hwm_b=$(peak_rss_mib "$B"); hwm_a=$(peak_rss_mib "$A")
   awk -v l="$label" -v s="$SIZE_MB" -v w="$(echo "$t1 - $t0" | bc)" -v c=$((c1 - c0)) -v a=$((s1 - s0)) \
-      -v hz="$TICKS" 'BEGIN {
+      -v hz="$TICKS" -v rb="$hwm_b" -v ra="$hwm_a" 'BEGIN {
     cpu = c / hz
     printf "%-8s %d MiB in %5.2f s (%6.1f MiB/s); downloader CPU %5.2f s = %5.2f ms per MiB; server CPU %5.2f s\n",
-      l, s, w, s / w, cpu, cpu * 1000 / s, a / hz }'
+      l, s, w, s / w, cpu, cpu * 1000 / s, a / hz
+    printf "         peak RSS so far: downloader %d MiB, server %d MiB\n", rb, ra }'
   curl -fsS -X DELETE "127.0.0.1:7812/api/v1/artifacts/$digest" >/dev/null || true
 done

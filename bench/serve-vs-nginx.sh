@@ -14,9 +14,10 @@ command -v wrk >/dev/null && command -v nginx >/dev/null || { echo "needs wrk an
 
 WORK=$(mktemp -d /tmp/edgeswarm-serve.XXXXXX)
 AGENT_PID=""; NGINX_STARTED=0
-cleanup() {
-  [ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null && wait "$AGENT_PID" 2>/dev/null
-  [ "$NGINX_STARTED" = 1 ] && [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; sleep 0.5
+cleanup() {   # every step guarded: under set -e a failing step (wait returns the agent's 143) would end the trap
+  if [ -n "$AGENT_PID" ]; then kill "$AGENT_PID" 2>/dev/null || true; wait "$AGENT_PID" 2>/dev/null || true; fi
+  if [ "$NGINX_STARTED" = 1 ] && [ -f "$WORK/nginx.pid" ]; then kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; fi
+  sleep 0.5
   rm -rf "$WORK"
 }
 trap cleanup EXIT
