@@ -48,9 +48,9 @@ import reactor.core.scheduler.Schedulers;
 @RequestMapping("/api/v1/artifacts")
 class ArtifactController {
 
-    /** Artifacts are immutable, so clients and caches may keep them as long as they like. */
     /** The longest a replicate may hold its request open; proxies and clients rarely wait longer. */
     private static final Duration MAX_REPLICATE_WAIT = Duration.ofHours(1);
+    /** Artifacts are immutable, so clients and caches may keep them as long as they like. */
     private static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
 
     private final ArtifactStore store;
