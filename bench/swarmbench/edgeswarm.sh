@@ -54,17 +54,25 @@ wait_ready() {     # wait_ready IP: until the agent's readiness group answers UP
   return 1
 }
 
+replicate_waiting() {  # replicate_waiting BASE DIGEST WAIT_S OUT: one replicate the agent answers when done (200)
+  local code attempt   # until gossip says who holds the artifact the agent answers 404 at once: retry, bounded
+  for attempt in $(seq 1 300); do
+    code=$(curl -s -o "$4" -w '%{http_code}' -X POST "$1/artifacts/$2/replicate?wait=${3}s")
+    [ "$code" = 404 ] || break
+    sleep 0.1
+  done
+  [ "$code" = 200 ] || { echo "replicate answered $code: $(cat "$4" 2>/dev/null)" >&2; return 1; }
+}
+
 warm_up() {        # untimed: h1 publishes a random artifact, h2.. replicate it (waiting), then all delete it
-  local ips=($SB_IPS) file="$SB_WORK/warmup.bin" digest i code pids=()
+  local ips=($SB_IPS) file="$SB_WORK/warmup.bin" digest i pids=()
   head -c $(( ${ES_WARMUP_MIB:-64} * 1024 * 1024 )) /dev/urandom > "$file"
   digest=$(ip netns exec h1 curl -fsS -T "$file" "http://${ips[1]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up" \
     | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
   rm -f "$file"
   for i in $(seq 2 $((SB_N - 1))); do
-    ip netns exec "h$i" bash -c "for a in \$(seq 1 300); do
-        code=\$(curl -s -o /dev/null -w '%{http_code}' -X POST \
-          'http://${ips[$i]}:$HTTP_PORT/api/v1/artifacts/$digest/replicate?wait=600s')
-        [ \"\$code\" = 404 ] || break; sleep 0.1; done; [ \"\$code\" = 200 ]" & pids+=($!)
+    ip netns exec "h$i" bash -c "$(declare -f replicate_waiting); replicate_waiting \
+      http://${ips[$i]}:$HTTP_PORT/api/v1 $digest 600 /dev/null" & pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || { echo "warm-up replicate failed" >&2; return 1; }; done
   for i in $(seq 1 $((SB_N - 1))); do
@@ -125,16 +133,8 @@ peer)
     # file checked against the digest (200), instead of a status poll every 0.1 s (7 polling hosts cost the 2 cores
     # about a third of their time in curl processes and status requests).
     wait_s=$(( SB_TIMEOUT < 3600 ? SB_TIMEOUT : 3600 ))   # the agent allows at most 1 h
-    for attempt in $(seq 1 300); do
-      code=$(curl -s -o "$SB_DIR/replicate.json" -w '%{http_code}' -X POST \
-        "$base/artifacts/$digest/replicate?wait=${wait_s}s")
-      [ "$code" = 404 ] || break
-      sleep 0.1
-    done
-    if [ "$code" = 200 ]; then
+    if replicate_waiting "$base" "$digest" "$wait_s" "$SB_DIR/replicate.json"; then
       ln "$SB_DIR/store/artifacts/$SB_FILE_SHA256/data" "$SB_OUT" && ok=1
-    else
-      echo "replicate answered $code: $(cat "$SB_DIR/replicate.json")" >&2
     fi
   fi
   [ "$ok" = 1 ] || exit 1
