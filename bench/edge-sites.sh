@@ -61,6 +61,7 @@ snapshot() {      # snapshot FILE: "zone bytes" lines, bytes sent into each zone
 
 if [ -n "$SNAPSHOT_TO" ]; then snapshot "$SNAPSHOT_TO"; exit 0; fi
 [ -f "$REPO/agent/target/edgeswarm-agent.jar" ] || (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
+export SB_READY_TIMEOUT=${SB_READY_TIMEOUT:-240}   # the seed warms up (ES_WARM=2) before it publishes
 mkdir -p "$DATA" "$COUNTERS"
 [ -f "$FILE" ] || head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$FILE"
 

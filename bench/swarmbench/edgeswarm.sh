@@ -12,12 +12,13 @@
 #   ES_JAVA_OPTS    JVM flags (default: small heap, serial GC: N JVMs share 2 cores)
 #   ES_WARM=1       start the peers' agents in `prepare` (untimed), as long-running daemons would be; the timed
 #                   part is then only the transfer. Default 0: each peer starts its JVM after T0.
-#   ES_WARM=2       as 1, and the running peers first pass a warm-up artifact among themselves (ES_WARMUP_MIB,
-#                   default 64; published on h1, replicated by the others, then deleted), so the JIT has compiled
-#                   the transfer paths, as in daemons that have served before. h0 (the seed) stays cold.
+#   ES_WARM=2       as 1, and before publishing, the seed passes a warm-up artifact to the running peers
+#                   (ES_WARMUP_MIB, default 64; published on h0, replicated by all others, then deleted;
+#                   ES_WARMUP_ROUNDS times, default 2), then waits until the agents are idle, so every JIT has
+#                   compiled the transfer paths, as in daemons that have served before.
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         extra agent arguments, e.g. --edgeswarm.transfer.chunk-size=2MB
-#   ES_AFTER_PREPARE  a command run at the end of `prepare`, after any warm-up
+#   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
 set -u
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
@@ -26,6 +27,7 @@ HTTP_PORT=7700
 GOSSIP_PORT=7946
 ZONES=${ES_ZONES:-1}
 READY_WAIT_S=120
+QUIET_WAIT_S=120
 
 zone_of() { echo "zone-$(( $1 % ZONES ))"; }
 
@@ -64,20 +66,35 @@ replicate_waiting() {  # replicate_waiting BASE DIGEST WAIT_S OUT: one replicate
   [ "$code" = 200 ] || { echo "replicate answered $code: $(cat "$4" 2>/dev/null)" >&2; return 1; }
 }
 
-warm_up() {        # untimed: h1 publishes a random artifact, h2.. replicate it (waiting), then all delete it
-  local ips=($SB_IPS) file="$SB_WORK/warmup.bin" digest i pids=()
+warm_up() {        # untimed: h0 publishes a random artifact, every peer replicates it (waiting), then all delete it
+  local ips=($SB_IPS) file="$SB_DIR/warmup.bin" digest i pids=()
   head -c $(( ${ES_WARMUP_MIB:-64} * 1024 * 1024 )) /dev/urandom > "$file"
-  digest=$(ip netns exec h1 curl -fsS -T "$file" "http://${ips[1]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up" \
+  digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up" \
     | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
   rm -f "$file"
-  for i in $(seq 2 $((SB_N - 1))); do
+  for i in $(seq 1 $((SB_N - 1))); do
     ip netns exec "h$i" bash -c "$(declare -f replicate_waiting); replicate_waiting \
       http://${ips[$i]}:$HTTP_PORT/api/v1 $digest 600 /dev/null" & pids+=($!)
   done
   for i in "${pids[@]}"; do wait "$i" || { echo "warm-up replicate failed" >&2; return 1; }; done
-  for i in $(seq 1 $((SB_N - 1))); do
+  for i in $(seq 0 $((SB_N - 1))); do
     ip netns exec "h$i" curl -fsS -o /dev/null -X DELETE "http://${ips[$i]}:$HTTP_PORT/api/v1/artifacts/$digest"
   done
+}
+
+wait_quiet() {     # until the agents' JITs have drained their queues: all JVMs together under 0.2 s of CPU a second
+  local pids ticks last="" now quiet=0 i hz
+  hz=$(getconf CLK_TCK)
+  for i in $(seq 1 $QUIET_WAIT_S); do
+    pids=$(pgrep -f -- "-jar $JAR") || return 0
+    ticks=0
+    for p in $pids; do now=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && ticks=$((ticks + now)); done
+    if [ -n "$last" ] && [ $((ticks - last)) -lt $((hz / 5)) ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    [ "$quiet" -ge 2 ] && return 0
+    last=$ticks
+    sleep 1
+  done
+  echo "agents still busy after ${QUIET_WAIT_S}s of waiting; timing anyway" >&2
 }
 
 case "${1:-}" in
@@ -100,16 +117,20 @@ prepare)
       ip netns exec "h$i" bash -c "$(declare -f wait_ready); HTTP_PORT=$HTTP_PORT READY_WAIT_S=$READY_WAIT_S \
         wait_ready $ip" || { echo "agent h$i did not start" >&2; exit 1; }
     done
-    [ "${ES_WARM:-0}" = 2 ] && { warm_up || exit 1; }
-  fi
-  # A caller's hook once everything untimed is done (bench/edge-sites.sh snapshots its WAN counters here).
-  if [ -n "${ES_AFTER_PREPARE:-}" ]; then $ES_AFTER_PREPARE; fi ;;
+  fi ;;
 seed)
   # The agent in the background of this process group; publish once it is ready, then stay with it. Artifact names
   # are lower case, the harness's file names need not be.
   ( run_agent 0 "$SB_IP" "$SB_DIR" ) > "$SB_DIR/agent.log" 2>&1 &
   agent=$!
   wait_ready "$SB_IP" || exit 1
+  if [ "${ES_WARM:-0}" = 2 ]; then
+    for round in $(seq 1 "${ES_WARMUP_ROUNDS:-2}"); do warm_up || exit 1; done
+    wait_quiet
+  fi
+  # A caller's hook once everything untimed that crosses the network is done (bench/edge-sites.sh snapshots its WAN
+  # counters here).
+  if [ -n "${ES_AFTER_PREPARE:-}" ]; then $ES_AFTER_PREPARE; fi
   curl -fsS -T "$SB_SRC" "http://$SB_IP:$HTTP_PORT/api/v1/artifacts?name=bench/$(tr A-Z a-z <<<"$SB_FILE_NAME")" > "$SB_DIR/published.json" \
     && touch "$SB_DIR/.published"
   wait $agent ;;

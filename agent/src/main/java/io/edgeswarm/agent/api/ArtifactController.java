@@ -14,6 +14,7 @@ import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
+import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmCatalog;
 import io.edgeswarm.agent.swarm.SwarmHeaders;
 import io.edgeswarm.agent.swarm.SwarmService;
@@ -41,6 +42,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 
 /** Publish, list, read, and delete artifacts, and serve their chunks to peers. */
@@ -57,14 +59,16 @@ class ArtifactController {
     private final TransferMetrics metrics;
     private final SwarmService swarm;
     private final UploadSlots uploadSlots;
+    private final OriginFirstPass firstPass;
     private final NodeIdentity identity;
     private final SwarmCatalog catalog;
     private final Signing signing;
     private final Duration bodyReadTimeout;
 
     ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots,
-            NodeIdentity identity, SwarmCatalog catalog, Signing signing,
+            OriginFirstPass firstPass, NodeIdentity identity, SwarmCatalog catalog, Signing signing,
             EdgeswarmProperties properties) {
+        this.firstPass = firstPass;
         this.signing = signing;
         this.bodyReadTimeout = properties.limits().readTimeout();
         this.catalog = catalog;
@@ -84,7 +88,7 @@ class ArtifactController {
         // A client that stops sending mid-body is cut off rather than holding a connection and a temp file forever.
         var body = request.getBody().timeout(bodyReadTimeout, Flux.error(() -> new RequestBodyTimeoutException(
                 "the request body stopped arriving for " + bodyReadTimeout.toSeconds() + " s")));
-        return store.publish(artifactName, body)
+        return store.publish(artifactName, body, request.getHeaders().getContentLength())
                 .doOnSuccess(manifest -> metrics.published(manifest.size()))
                 .doOnError(error -> metrics.publishFailed())
                 .map(manifest -> ResponseEntity.created(URI.create("/api/v1/artifacts/" + manifest.digest()))
@@ -217,6 +221,13 @@ class ArtifactController {
             metrics.chunkRequest("busy", Duration.ofNanos(System.nanoTime() - started));
             throw new UploadSlotsFullException();
         }
+        OriginFirstPass.Claim claim = artifact.isOrigin()
+                ? firstPass.claim(artifactDigest, chunkIndex, artifact.manifest().chunkCount()) : null;
+        if (claim != null && !claim.granted()) {
+            uploadSlots.release();
+            metrics.chunkRequest("sent_already", Duration.ofNanos(System.nanoTime() - started));
+            throw new ChunkSentAlreadyException(chunkIndex, claim.askInstead());
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_OCTET_STREAM);
         response.getHeaders().setCacheControl(IMMUTABLE);
         response.getHeaders().set(SwarmHeaders.ORIGIN, Boolean.toString(artifact.isOrigin()));
@@ -228,7 +239,12 @@ class ArtifactController {
                     metrics.served("chunk", source(artifact), locality, region.length());
                     metrics.chunkRequest("hit", Duration.ofNanos(System.nanoTime() - started));
                 })
-                .doFinally(signal -> uploadSlots.release());
+                .doFinally(signal -> {
+                    uploadSlots.release();
+                    if (claim != null && signal != SignalType.ON_COMPLETE) {
+                        firstPass.failed(artifactDigest, chunkIndex, claim);
+                    }
+                });
     }
 
     @DeleteMapping("/{digest}")
@@ -240,6 +256,7 @@ class ArtifactController {
                     if (!deleted) {
                         throw new ArtifactNotFoundException("artifact " + target + " is not held here");
                     }
+                    firstPass.forget(target);
                     return ResponseEntity.noContent().<Void>build();
                 });
     }

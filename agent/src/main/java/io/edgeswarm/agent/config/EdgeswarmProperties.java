@@ -163,8 +163,8 @@ public record EdgeswarmProperties(
     }
 
     /**
-     * @param chunkSize chunk size for newly published artifacts: 4 MiB keeps per-chunk overhead (a hash, a request)
-     *     under 0.01% while letting 100 MiB artifacts spread over 25 chunks
+     * @param chunkSize chunk size for newly published artifacts; unset chooses one per artifact, about 1024 chunks
+     *     of 1 to 4 MiB (see {@code ChunkSizing})
      * @param maxUploadRate bytes per second this agent serves to peers; unset means unlimited
      * @param maxDownloadRate bytes per second this agent fetches from peers; unset means unlimited
      * @param uploadSlots chunks served to peers at once; beyond this peers get 503 and go elsewhere
@@ -176,7 +176,7 @@ public record EdgeswarmProperties(
      *     zones by anyone once the zone as a whole has gained no chunk for this long
      * @param chunkTimeout one chunk request may take this long before it is abandoned and re-asked elsewhere
      */
-    public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize, DataSize maxUploadRate,
+    public record Transfer(DataSize chunkSize, DataSize maxUploadRate,
             DataSize maxDownloadRate,
             @DefaultValue("16") int uploadSlots,
             @DefaultValue("3") int requestsPerPeer,

@@ -38,7 +38,7 @@ public final class ArtifactStore {
     private static final int PUBLISH_PREFETCH = 32;
 
     private final StoreLayout layout;
-    private final int defaultChunkSize;
+    private final ChunkSizing chunkSizing;
     private final long maxBytes;
     private final Clock clock;
     private final Scheduler ioScheduler;
@@ -54,16 +54,16 @@ public final class ArtifactStore {
      * @param maxBytes quota for artifact data, or 0 for none
      * @param ioScheduler where blocking file work runs
      */
-    public ArtifactStore(Path root, int defaultChunkSize, long maxBytes, Clock clock, Scheduler ioScheduler) {
-        this(root, defaultChunkSize, maxBytes, clock, ioScheduler, java.util.function.UnaryOperator.identity());
+    public ArtifactStore(Path root, int chunkSize, long maxBytes, Clock clock, Scheduler ioScheduler) {
+        this(root, ChunkSizing.fixed(chunkSize), maxBytes, clock, ioScheduler, java.util.function.UnaryOperator.identity());
     }
 
     /** @param publishSigner signs the manifest of every publish before it is written (identity for unsigned) */
-    public ArtifactStore(Path root, int defaultChunkSize, long maxBytes, Clock clock, Scheduler ioScheduler,
+    public ArtifactStore(Path root, ChunkSizing chunkSizing, long maxBytes, Clock clock, Scheduler ioScheduler,
             java.util.function.UnaryOperator<Manifest> publishSigner) {
         this.publishSigner = publishSigner;
         this.layout = new StoreLayout(root);
-        this.defaultChunkSize = defaultChunkSize;
+        this.chunkSizing = chunkSizing;
         this.maxBytes = maxBytes;
         this.clock = clock;
         this.ioScheduler = ioScheduler;
@@ -96,19 +96,20 @@ public final class ArtifactStore {
         return layout.root();
     }
 
-    public int defaultChunkSize() {
-        return defaultChunkSize;
-    }
-
     /**
      * Streams {@code body} to disk under {@code name}, hashing chunks and the whole as the bytes pass. Memory stays
      * bounded by {@link #PUBLISH_PREFETCH} buffers; a failed or cancelled publish leaves nothing behind.
      */
     public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body) {
+        return publish(name, body, -1);
+    }
+
+    /** @param expectedSize the body's length if the client said (Content-Length), else negative; sizes the chunks */
+    public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body, long expectedSize) {
         return Mono.usingWhen(
                 // No I/O here (the file opens with the first bytes), so usingWhen owns the session at once and a
                 // client hanging up at any point still closes it and removes its temp file.
-                Mono.fromCallable(this::openPublish),
+                Mono.fromCallable(() -> openPublish(chunkSizing.forArtifact(expectedSize))),
                 session -> body.publishOn(ioScheduler, PUBLISH_PREFETCH)
                         .doOnNext(buffer -> {
                             try {
@@ -125,9 +126,9 @@ public final class ArtifactStore {
                 session -> Mono.fromRunnable(session::close).subscribeOn(ioScheduler));
     }
 
-    private PublishSession openPublish() {
+    private PublishSession openPublish(int chunkSize) {
         Path temp = layout.tmp().resolve("publish-" + UUID.randomUUID() + ".data");
-        return new PublishSession(temp, defaultChunkSize, new QuotaReservation(reserved, this::makeRoom));
+        return new PublishSession(temp, chunkSize, new QuotaReservation(reserved, this::makeRoom));
     }
 
     /** Moves a finished publish into place under its digest; an identical artifact already held is simply named. */

@@ -16,7 +16,9 @@ class StorageConfiguration {
     ArtifactStore artifactStore(EdgeswarmProperties properties, Clock clock, Signing signing) throws IOException {
         var storage = properties.storage();
         long quota = storage.maxBytes() == null ? 0 : storage.maxBytes().toBytes();
-        return new ArtifactStore(storage.dir(), (int) properties.transfer().chunkSize().toBytes(), quota, clock,
+        var chunkSize = properties.transfer().chunkSize();
+        ChunkSizing sizing = chunkSize == null ? ChunkSizing.auto() : ChunkSizing.fixed((int) chunkSize.toBytes());
+        return new ArtifactStore(storage.dir(), sizing, quota, clock,
                 Schedulers.boundedElastic(), signing.publishSigner()).open();
     }
 }

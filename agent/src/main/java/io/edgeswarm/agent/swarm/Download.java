@@ -43,6 +43,8 @@ public final class Download {
     private static final long BITFIELD_REFRESH_MS = 1_000;
     private static final long BUSY_BACKOFF_MS = 1_000;
     private static final long FAILURE_BACKOFF_MS = 2_000;
+    /** How long an origin's list of unsent chunks steers what we ask it for; after that we ask freely again. */
+    private static final long ASK_INSTEAD_TTL_MS = 1_000;
     /**
      * Before fetching across zones, give this zone's other members time to announce that they fetch too (holdings
      * are announced at most once a second, then gossiped), so the WAN share is split among all of them from the
@@ -60,6 +62,9 @@ public final class Download {
         long backoffUntil;
         boolean bitfieldPending;
         long bitfieldAt;
+        /** Chunks an origin asked us to pick from instead of ones it had sent already, until {@link #askInsteadUntil}. */
+        BitSet askInstead;
+        long askInsteadUntil;
         /** The peer has this artifact, whole or partial (its bitfield answered). */
         boolean present;
         long bytesFrom;
@@ -296,6 +301,10 @@ public final class Download {
                             state.has = next;
                             state.bitfieldAt = context.now();
                             state.bitfieldPending = false;
+                            if (!finished && manifest != null && !local.isComplete()) {
+                                // New holdings are work to hand out now, not at the next tick.
+                                schedule(context.now());
+                            }
                         }, error -> {
                             state.bitfieldPending = false;
                             state.bitfieldAt = context.now();
@@ -365,7 +374,13 @@ public final class Download {
         this.manifest = artifact.manifest();
         this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
-        lastPeerRefreshAt = 0; // fetch bitfields at once
+        if (ticker != null && !finished) {
+            // Ask for bitfields now rather than at the next tick: the first requests go out a tick sooner.
+            lastPeerRefreshAt = context.now();
+            refreshPeers(lastPeerRefreshAt);
+        } else {
+            lastPeerRefreshAt = 0; // fetch bitfields on the first tick
+        }
     }
 
     private void schedule(long now) {
@@ -391,13 +406,24 @@ public final class Download {
                 if (peer.inFlight >= PeerScore.allowance(peer.score.value(peer.peer.load()), best, perPeer)) {
                     continue;
                 }
-                int chunk = picker.next(view, peer.peer.id(), peer.has, zoneRule(peer, now));
+                int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now));
                 if (chunk >= 0) {
                     request(peer, chunk);
                     assigned = true;
                 }
             }
         }
+    }
+
+    /** What a peer may be asked for now: the zone rule, and an origin's own wishes. Null allows everything. */
+    private IntPredicate allowed(PeerState peer, long now) {
+        IntPredicate zone = zoneRule(peer, now);
+        if (peer.askInstead == null || peer.askInsteadUntil <= now) {
+            peer.askInstead = null;
+            return zone;
+        }
+        BitSet offered = peer.askInstead;
+        return zone == null ? offered::get : chunk -> offered.get(chunk) && zone.test(chunk);
     }
 
     /**
@@ -524,6 +550,14 @@ public final class Download {
             availability.replace(peer.has, new BitSet());
             peer.has = new BitSet();
             context.peerBanned(peer.peer, bad.getMessage());
+        } else if (error instanceof SentAlreadyException sentAlready) {
+            // The origin wants its upload spent on chunks nobody has: this one comes from a peer, and the origin is
+            // asked at once for one it offered.
+            peer.askInstead = sentAlready.askInstead();
+            peer.askInsteadUntil = now + ASK_INSTEAD_TTL_MS;
+            if (!finished) {
+                schedule(now);
+            }
         } else if (error instanceof PeerBusyException) {
             peer.backoffUntil = now + BUSY_BACKOFF_MS;
         } else {

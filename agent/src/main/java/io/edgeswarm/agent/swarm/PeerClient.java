@@ -87,6 +87,12 @@ public class PeerClient {
                         if (response.statusCode().value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
                             return response.releaseBody().then(Mono.error(new PeerBusyException(peer.id())));
                         }
+                        if (response.statusCode().value() == HttpStatus.CONFLICT.value()) {
+                            return response.bodyToMono(SentAlready.class)
+                                    .defaultIfEmpty(new SentAlready(null))
+                                    .flatMap(body -> Mono.error(new SentAlreadyException(peer.id(), index,
+                                            body.askInstead())));
+                        }
                         if (response.statusCode().isError()) {
                             return response.<ChunkReply>createError();
                         }
@@ -153,6 +159,11 @@ public class PeerClient {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record RemoteArtifact(String digest, List<String> names, long size, int chunkSize, int chunkCount,
             boolean complete) {
+    }
+
+    /** The part of an origin's 409 problem that names the chunks it has not sent yet. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record SentAlready(String askInstead) {
     }
 
     /** The body of {@code GET /api/v1/names/{name}}. */

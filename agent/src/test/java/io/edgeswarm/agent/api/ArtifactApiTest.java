@@ -168,6 +168,28 @@ class ArtifactApiTest extends RunningAgentTest {
     }
 
     @Test
+    void theOriginSendsEveryChunkOnceBeforeAnyTwice() {
+        String digest = publish("first-pass", randomBytes(3 * CHUNK, 113));
+        String chunk = "/api/v1/artifacts/" + digest + "/chunks/";
+        client.get().uri(chunk + 1).exchange().expectStatus().isOk();
+
+        // Chunks 0 and 2 have gone to nobody yet: the origin asks for one of those instead of chunk 1 again.
+        client.get().uri(chunk + 1).exchange()
+                .expectStatus().isEqualTo(409)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.detail").value(d -> assertThat((String) d).contains("sent by this origin already"))
+                .jsonPath("$.askInstead").value(encoded -> assertThat(java.util.BitSet.valueOf(
+                        java.util.Base64.getDecoder().decode((String) encoded))).hasToString("{0, 2}"));
+        client.get().uri(chunk + 0).exchange().expectStatus().isOk();
+        client.get().uri(chunk + 2).exchange().expectStatus().isOk();
+
+        byte[] again = client.get().uri(chunk + 1).exchange().expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(again).hasSize(CHUNK);
+    }
+
+    @Test
     void chunkOutsideTheArtifactIsNotFound() {
         String digest = publish("few-chunks", randomBytes(CHUNK, 111));
 

@@ -51,6 +51,20 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void automaticChunkSizeFollowsTheAnnouncedSize() throws IOException {
+        ArtifactStore store = new ArtifactStore(dir, ChunkSizing.auto(), 0, Clock.systemUTC(),
+                Schedulers.boundedElastic(), java.util.function.UnaryOperator.identity()).open();
+        byte[] content = randomBytes(3 * 1024 * 1024 + 1, 6);
+
+        Manifest announced = store.publish(new ArtifactName("sized"), buffers(content, 65536), content.length).block();
+        Manifest unannounced = store.publish(new ArtifactName("unsized"), buffers(randomBytes(1024, 7), 512)).block();
+
+        assertThat(announced.chunkSize()).isEqualTo(1024 * 1024);
+        assertThat(announced.chunkCount()).isEqualTo(4);
+        assertThat(unannounced.chunkSize()).isEqualTo(4 * 1024 * 1024);
+    }
+
+    @Test
     void publishingTheSameContentTwiceKeepsOneCopyUnderTwoNames() throws IOException {
         ArtifactStore store = open();
         byte[] content = randomBytes(CHUNK, 2);
