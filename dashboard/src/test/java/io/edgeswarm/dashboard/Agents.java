@@ -141,19 +141,27 @@ final class Agents implements AutoCloseable {
         }
     }
 
+    /**
+     * Ports for agents come from below the kernel's ephemeral range (32768 and up on Linux), in order from a random
+     * start: an ephemeral port from {@code new ServerSocket(0)} may be given to some outgoing connection or UDP
+     * socket in the seconds before the agent's JVM binds it, and the agent then dies.
+     */
+    private static final int PORT_RANGE_START = 20_000;
+    private static final int PORT_RANGE_END = 32_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic
+            .AtomicInteger(new java.util.Random().nextInt(PORT_RANGE_END - PORT_RANGE_START));
+
     static int freePort() throws IOException {
-        // The gossip port must be free for both UDP and TCP; one loop covers both uses.
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0)) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
+        // The gossip port must be free for both UDP and TCP; one check covers both uses.
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = PORT_RANGE_START + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_RANGE_END - PORT_RANGE_START);
+            try (ServerSocket tcp = new ServerSocket(port); DatagramSocket udp = new DatagramSocket(port)) {
+                return port;
+            } catch (IOException taken) {
+                // try the next one
             }
         }
-        throw new IOException("no free port found");
+        throw new IOException("no free port in " + PORT_RANGE_START + "-" + PORT_RANGE_END + " after 200 tries");
     }
 
     Map<String, Agent> byId() {

@@ -34,7 +34,8 @@ class DashboardBrowserIT {
 
     private static final Duration SETTLE = Duration.ofSeconds(60);
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private Agents agents;

@@ -290,24 +290,39 @@ final class AgentProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * Ports handed to agents come from below the kernel's ephemeral range (32768 and up on Linux), in order from a
+     * random start: a port from {@code new ServerSocket(0)} is an ephemeral one, which the kernel may give to some
+     * outgoing connection or UDP socket in the seconds before the agent's JVM binds it, and the agent then dies.
+     */
+    private static final int PORT_RANGE_START = 20_000;
+    private static final int PORT_RANGE_END = 32_000;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic
+            .AtomicInteger(new java.util.Random().nextInt(PORT_RANGE_END - PORT_RANGE_START));
+
     static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return freePort(false);
     }
 
     /** A port free for both UDP and TCP, since gossip uses both. */
     static int freeUdpAndTcpPort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(0)) {
-                int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket(port)) {
+        return freePort(true);
+    }
+
+    private static int freePort(boolean udpToo) throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = PORT_RANGE_START + Math.floorMod(NEXT_PORT.getAndIncrement(), PORT_RANGE_END - PORT_RANGE_START);
+            try (ServerSocket tcp = new ServerSocket(port)) {
+                if (!udpToo) {
                     return port;
-                } catch (IOException taken) {
-                    // try another
                 }
+                try (DatagramSocket udp = new DatagramSocket(port)) {
+                    return port;
+                }
+            } catch (IOException taken) {
+                // try the next one
             }
         }
-        throw new IOException("no port free for both UDP and TCP after 50 tries");
+        throw new IOException("no free port in " + PORT_RANGE_START + "-" + PORT_RANGE_END + " after 200 tries");
     }
 }

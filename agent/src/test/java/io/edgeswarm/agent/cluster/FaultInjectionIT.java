@@ -42,7 +42,8 @@ class FaultInjectionIT {
     private static final List<Integer> ZONE_B = List.of(4, 5, 6, 7);
     private static final Duration PHASE = Duration.ofMinutes(4);
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private NetnsLab lab;

@@ -39,7 +39,8 @@ class GossipClusterIT {
             "edgeswarm.gossip.push-pull-interval", "5s", "edgeswarm.gossip.leave-timeout", "500ms");
     private static final Duration CONVERGE = Duration.ofSeconds(60);
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private final List<AgentProcess> agents = new ArrayList<>();

@@ -28,7 +28,8 @@ class GossipKeyRotationIT {
     private static final int SIZE = 3;
     private static final Duration CONVERGE = Duration.ofSeconds(60);
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private final List<AgentProcess> agents = new ArrayList<>();

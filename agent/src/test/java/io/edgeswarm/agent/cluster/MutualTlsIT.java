@@ -44,7 +44,8 @@ class MutualTlsIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private final List<AgentProcess> all = new ArrayList<>();

@@ -33,7 +33,8 @@ class SignedArtifactsIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private final List<AgentProcess> all = new ArrayList<>();

@@ -42,7 +42,8 @@ class SwarmTransferIT {
             + "locality=";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
 
-    @TempDir
+    // Kept when a test fails: the agents' logs are in it.
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path work;
 
     private final List<AgentProcess> all = new ArrayList<>();
