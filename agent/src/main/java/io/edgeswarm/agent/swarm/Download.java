@@ -41,12 +41,6 @@ public final class Download {
     /** Manifest fetches that found nothing acceptable wait this long before asking again. */
     private static final long MANIFEST_RETRY_MS = 1_000;
     private static final long BITFIELD_REFRESH_MS = 1_000;
-    /**
-     * While fewer than half the allowed requests are in flight, peers have nothing we lack as far as we know: at the
-     * start and in the tail of a swarm transfer, where a chunk a peer got a moment ago is exactly what we need. Their
-     * bitfields are then asked for this often.
-     */
-    private static final long HUNGRY_REFRESH_MS = 200;
     private static final long BUSY_BACKOFF_MS = 1_000;
     private static final long FAILURE_BACKOFF_MS = 2_000;
     /** How long an origin's list of unsent chunks steers what we ask it for; after that we ask freely again. */
@@ -183,7 +177,7 @@ public final class Download {
             return;
         }
         long now = context.now();
-        if (now - lastPeerRefreshAt >= refreshInterval()) {
+        if (now - lastPeerRefreshAt >= BITFIELD_REFRESH_MS) {
             lastPeerRefreshAt = now;
             refreshPeers(now);
         }
@@ -211,11 +205,6 @@ public final class Download {
                     + " s (" + peers.size() + " peers known, " + local.heldChunks() + "/" + manifest.chunkCount()
                     + " chunks held)");
         }
-    }
-
-    private long refreshInterval() {
-        boolean hungry = manifest != null && totalInFlight() * 2 < context.settings().requestsPerArtifact();
-        return hungry ? HUNGRY_REFRESH_MS : BITFIELD_REFRESH_MS;
     }
 
     private void noteZoneProgress(long now) {
@@ -299,7 +288,7 @@ public final class Download {
             PeerState state = peers.computeIfAbsent(peer.id(), id -> new PeerState(peer));
             state.peer = peer; // fresh load and address from gossip
             if (manifest != null && !state.bitfieldPending && state.bannedUntil <= now
-                    && now - state.bitfieldAt >= refreshInterval()) {
+                    && now - state.bitfieldAt >= BITFIELD_REFRESH_MS) {
                 state.bitfieldPending = true;
                 context.client().bitfield(peer, digest)
                         .publishOn(context.swarmThread())
