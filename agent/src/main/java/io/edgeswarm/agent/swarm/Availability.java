@@ -11,10 +11,13 @@ import java.util.Collection;
 final class Availability {
 
     private int[] holders = new int[0];
+    /** Chunks exactly one known peer holds. */
+    private final BitSet soleHolder = new BitSet();
 
     /** Starts over for an artifact of {@code chunks} chunks, counting the given bitfields. */
     void reset(int chunks, Collection<BitSet> bitfields) {
         holders = new int[chunks];
+        soleHolder.clear();
         for (BitSet has : bitfields) {
             add(has, 1);
         }
@@ -26,6 +29,7 @@ final class Availability {
         changed.xor(after);
         for (int c = changed.nextSetBit(0); c >= 0 && c < holders.length; c = changed.nextSetBit(c + 1)) {
             holders[c] += after.get(c) ? 1 : -1;
+            soleHolder.set(c, holders[c] == 1);
         }
     }
 
@@ -33,9 +37,15 @@ final class Availability {
         return holders[chunk];
     }
 
+    /** Chunks exactly one known peer holds; a view, not to be modified. */
+    BitSet soleHolder() {
+        return soleHolder;
+    }
+
     private void add(BitSet has, int delta) {
         for (int c = has.nextSetBit(0); c >= 0 && c < holders.length; c = has.nextSetBit(c + 1)) {
             holders[c] += delta;
+            soleHolder.set(c, holders[c] == 1);
         }
     }
 }

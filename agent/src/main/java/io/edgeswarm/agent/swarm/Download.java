@@ -389,7 +389,13 @@ public final class Download {
         String zone = context.zone();
         List<PeerState> ordered = new ArrayList<>(peers.values());
         ordered.removeIf(p -> !p.usable(now));
+        // Rarest first across peers, not only within one: a peer that is the only source of chunks we lack (the
+        // origin, early on) is served from the request budget before peers whose chunks others have too, or a
+        // budget spent on many slower peers would leave the origin idle.
+        BitSet rareWanted = (BitSet) availability.soleHolder().clone();
+        rareWanted.andNot(local.bitfield().snapshot());
         ordered.sort(Comparator.<PeerState>comparingInt(p -> p.peer.zone().equals(zone) ? 0 : 1)
+                .thenComparingInt(p -> p.has.intersects(rareWanted) ? 0 : 1)
                 .thenComparing(p -> -p.score.value(p.peer.load()))
                 .thenComparing(p -> p.score.measured() ? p.score.latencyMillis() : 0));
         double best = 0;

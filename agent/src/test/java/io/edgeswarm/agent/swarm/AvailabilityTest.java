@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Incremental holder counts always equal a full recount of the current bitfields. */
+/** Incremental holder counts (and the chunks with a single holder) always equal a full recount of the bitfields. */
 class AvailabilityTest {
 
     @Test
@@ -39,7 +39,9 @@ class AvailabilityTest {
         }
 
         for (int c = 0; c < chunks; c++) {
-            assertThat(availability.holders(c)).as("chunk " + c).isEqualTo(PiecePicker.countHolders(bitfields, c));
+            int holders = PiecePicker.countHolders(bitfields, c);
+            assertThat(availability.holders(c)).as("chunk " + c).isEqualTo(holders);
+            assertThat(availability.soleHolder().get(c)).as("chunk " + c + " sole").isEqualTo(holders == 1);
         }
     }
 
