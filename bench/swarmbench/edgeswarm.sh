@@ -17,11 +17,14 @@
 #                   ES_WARMUP_ROUNDS times, default 2), then waits until the agents are idle, so every JIT has
 #                   compiled the transfer paths, as in daemons that have served before.
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
-#   ES_OPTS         extra agent arguments, e.g. --edgeswarm.transfer.chunk-size=2MB
+#   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
+#                   1 to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
+#                   ES_OPTS="--edgeswarm.transfer.chunk-size=2MB" for fixed 2 MB chunks
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
 set -u
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
+ES_OPTS=${ES_OPTS---edgeswarm.transfer.chunk-sizing=auto}
 JAVA_OPTS=${ES_JAVA_OPTS:--Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError}
 HTTP_PORT=7700
 GOSSIP_PORT=7946

@@ -163,8 +163,9 @@ public record EdgeswarmProperties(
     }
 
     /**
-     * @param chunkSize chunk size for newly published artifacts; unset chooses one per artifact, about 1024 chunks
-     *     of 1 to 4 MiB (see {@code ChunkSizing})
+     * @param chunkSize chunk size for newly published artifacts; with {@code chunk-sizing=auto}, the largest size
+     * @param chunkSizing {@code fixed}: every artifact gets {@code chunk-size}; {@code auto}: about 1024 chunks per
+     *     artifact, from 1 MiB up to {@code chunk-size} (see {@code ChunkSizing})
      * @param maxUploadRate bytes per second this agent serves to peers; unset means unlimited
      * @param maxDownloadRate bytes per second this agent fetches from peers; unset means unlimited
      * @param uploadSlots chunks served to peers at once; beyond this peers get 503 and go elsewhere
@@ -176,7 +177,8 @@ public record EdgeswarmProperties(
      *     zones by anyone once the zone as a whole has gained no chunk for this long
      * @param chunkTimeout one chunk request may take this long before it is abandoned and re-asked elsewhere
      */
-    public record Transfer(DataSize chunkSize, DataSize maxUploadRate,
+    public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
+            @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
             DataSize maxDownloadRate,
             @DefaultValue("16") int uploadSlots,
             @DefaultValue("3") int requestsPerPeer,
@@ -196,6 +198,11 @@ public record EdgeswarmProperties(
                         + chunkSize);
             }
         }
+    }
+
+    /** How new artifacts are cut into chunks; see {@link Transfer#chunkSizing()}. */
+    public enum ChunkSizingMode {
+        FIXED, AUTO
     }
 
     /**

@@ -16,8 +16,10 @@ class StorageConfiguration {
     ArtifactStore artifactStore(EdgeswarmProperties properties, Clock clock, Signing signing) throws IOException {
         var storage = properties.storage();
         long quota = storage.maxBytes() == null ? 0 : storage.maxBytes().toBytes();
-        var chunkSize = properties.transfer().chunkSize();
-        ChunkSizing sizing = chunkSize == null ? ChunkSizing.auto() : ChunkSizing.fixed((int) chunkSize.toBytes());
+        var transfer = properties.transfer();
+        int chunkSize = (int) transfer.chunkSize().toBytes();
+        ChunkSizing sizing = transfer.chunkSizing() == EdgeswarmProperties.ChunkSizingMode.AUTO
+                ? ChunkSizing.auto(chunkSize) : ChunkSizing.fixed(chunkSize);
         return new ArtifactStore(storage.dir(), sizing, quota, clock,
                 Schedulers.boundedElastic(), signing.publishSigner()).open();
     }

@@ -52,7 +52,7 @@ class ArtifactStoreTest {
 
     @Test
     void automaticChunkSizeFollowsTheAnnouncedSize() throws IOException {
-        ArtifactStore store = new ArtifactStore(dir, ChunkSizing.auto(), 0, Clock.systemUTC(),
+        ArtifactStore store = new ArtifactStore(dir, ChunkSizing.auto(4 * 1024 * 1024), 0, Clock.systemUTC(),
                 Schedulers.boundedElastic(), java.util.function.UnaryOperator.identity()).open();
         byte[] content = randomBytes(3 * 1024 * 1024 + 1, 6);
 

@@ -3,27 +3,36 @@ package io.edgeswarm.agent.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ChunkSizingTest {
 
     private static final long MIB = 1024 * 1024;
+    private static final ChunkSizing AUTO = ChunkSizing.auto(4 * (int) MIB);
 
     @ParameterizedTest(name = "{0} MiB -> {1} MiB chunks")
     @CsvSource({"0, 1", "1, 1", "100, 1", "256, 1", "1024, 1", "1025, 2", "2048, 2", "3000, 4", "51200, 4"})
-    void autoAimsAtAboutAThousandChunksOfOneToFourMiB(long artifactMib, int chunkMib) {
-        assertThat(ChunkSizing.auto().forArtifact(artifactMib * MIB)).isEqualTo(chunkMib * (int) MIB);
+    void autoAimsAtAboutAThousandChunksUpToTheConfiguredSize(long artifactMib, int chunkMib) {
+        assertThat(AUTO.forArtifact(artifactMib * MIB)).isEqualTo(chunkMib * (int) MIB);
     }
 
     @Test
-    void autoWithoutAKnownSizeTakesTheLargestSize() {
-        assertThat(ChunkSizing.auto().forArtifact(-1)).isEqualTo(4 * MIB);
+    void autoWithoutAKnownSizeTakesTheConfiguredSize() {
+        assertThat(AUTO.forArtifact(-1)).isEqualTo(4 * MIB);
     }
 
     @Test
-    void aConfiguredSizeIsUsedForEveryArtifact() {
+    void autoNeverExceedsASmallConfiguredSize() {
+        ChunkSizing small = ChunkSizing.auto(256 * 1024);
+
+        assertThat(small.forArtifact(10 * MIB)).isEqualTo(256 * 1024);
+        assertThat(small.forArtifact(10L * 1024 * MIB)).isEqualTo(256 * 1024);
+    }
+
+    @Test
+    void fixedSizingUsesTheConfiguredSizeForEveryArtifact() {
         ChunkSizing fixed = ChunkSizing.fixed(64 * 1024);
 
         assertThat(fixed.forArtifact(-1)).isEqualTo(64 * 1024);
