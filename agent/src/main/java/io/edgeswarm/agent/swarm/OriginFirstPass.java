@@ -51,10 +51,11 @@ public class OriginFirstPass {
         long now = clock.getAsLong();
         if (!pass.sent.get(chunk)) {
             pass.sent.set(chunk);
+            pass.sentCount++;
             pass.lastFirstSend = now;
             return Claim.FIRST;
         }
-        boolean passOver = pass.sent.cardinality() >= chunkCount;
+        boolean passOver = pass.sentCount >= chunkCount;
         boolean idle = now - pass.lastFirstSend > IDLE_AFTER.toNanos();
         if (passOver || idle) {
             return Claim.AGAIN;
@@ -68,8 +69,9 @@ public class OriginFirstPass {
     /** A first send of this chunk did not reach the downloader: the chunk counts as unsent again. */
     public synchronized void failed(Digest digest, int chunk, Claim claim) {
         Pass pass = passes.get(digest);
-        if (pass != null && claim.first()) {
+        if (pass != null && claim.first() && pass.sent.get(chunk)) {
             pass.sent.clear(chunk);
+            pass.sentCount--;
         }
     }
 
@@ -94,6 +96,8 @@ public class OriginFirstPass {
 
     private static final class Pass {
         final BitSet sent;
+        /** Bits set in {@link #sent}: counted, since every chunk request of a popular artifact asks. */
+        int sentCount;
         long lastFirstSend;
 
         Pass(int chunkCount) {
