@@ -14,6 +14,7 @@ import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
+import io.edgeswarm.agent.swarm.HoldingsHeader;
 import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmCatalog;
 import io.edgeswarm.agent.swarm.SwarmHeaders;
@@ -231,6 +232,8 @@ class ArtifactController {
         response.getHeaders().setContentType(MediaType.APPLICATION_OCTET_STREAM);
         response.getHeaders().setCacheControl(IMMUTABLE);
         response.getHeaders().set(SwarmHeaders.ORIGIN, Boolean.toString(artifact.isOrigin()));
+        HoldingsHeader.encode(artifact.bitfield())
+                .ifPresent(held -> response.getHeaders().set(HoldingsHeader.NAME, held));
         String locality = requesterZone == null ? "unknown"
                 : requesterZone.equals(identity.zone()) ? "same_zone" : "cross_zone";
         return uploadSlots.pace(region.length())

@@ -41,6 +41,7 @@ public final class Download {
     /** Manifest fetches that found nothing acceptable wait this long before asking again. */
     private static final long MANIFEST_RETRY_MS = 1_000;
     private static final long BITFIELD_REFRESH_MS = 1_000;
+    private static final long COMPLETE_PEER_REFRESH_MS = 10_000;
     private static final long BUSY_BACKOFF_MS = 1_000;
     private static final long FAILURE_BACKOFF_MS = 2_000;
     /** How long an origin's list of unsent chunks steers what we ask it for; after that we ask freely again. */
@@ -288,19 +289,13 @@ public final class Download {
             PeerState state = peers.computeIfAbsent(peer.id(), id -> new PeerState(peer));
             state.peer = peer; // fresh load and address from gossip
             if (manifest != null && !state.bitfieldPending && state.bannedUntil <= now
-                    && now - state.bitfieldAt >= BITFIELD_REFRESH_MS) {
+                    && now - state.bitfieldAt >= refreshInterval(state)) {
                 state.bitfieldPending = true;
                 context.client().bitfield(peer, digest)
                         .publishOn(context.swarmThread())
                         .subscribe(bits -> {
-                            state.present = bits.isPresent();
-                            BitSet next = bits.orElseGet(BitSet::new);
-                            if (peers.get(state.peer.id()) == state) {
-                                availability.replace(state.has, next);
-                            }
-                            state.has = next;
-                            state.bitfieldAt = context.now();
                             state.bitfieldPending = false;
+                            learned(state, bits.isPresent(), bits.orElseGet(BitSet::new));
                             if (!finished && manifest != null && !local.isComplete()) {
                                 // New holdings are work to hand out now, not at the next tick.
                                 schedule(context.now());
@@ -311,6 +306,24 @@ public final class Download {
                         });
             }
         }
+    }
+
+    /** A peer's bitfield, from a poll or along with a chunk it served. */
+    private void learned(PeerState state, boolean present, BitSet next) {
+        state.present = present;
+        if (peers.get(state.peer.id()) == state) {
+            availability.replace(state.has, next);
+        }
+        state.has = next;
+        state.bitfieldAt = context.now();
+    }
+
+    /**
+     * How often a peer's bitfield is polled. Peers we fetch from send theirs with every chunk, so polls mostly reach
+     * the others; a peer that holds everything changes only by deleting, which a 404 for a chunk reveals anyway.
+     */
+    private long refreshInterval(PeerState state) {
+        return state.has.cardinality() == manifest.chunkCount() ? COMPLETE_PEER_REFRESH_MS : BITFIELD_REFRESH_MS;
     }
 
     private void fetchManifest(long now) {
@@ -486,7 +499,7 @@ public final class Download {
     }
 
     /** What is kept of a reply once its bytes are verified and on disk. */
-    private record StoredChunk(int length, boolean fromOrigin, long latencyNanos) {
+    private record StoredChunk(int length, boolean fromOrigin, long latencyNanos, BitSet holdings) {
     }
 
     /** Verifies and writes a reply straight from the buffers it arrived in, then gives them back. */
@@ -495,7 +508,7 @@ public final class Download {
             List<ByteBuffer> buffers = new ArrayList<>();
             parts.forEachRemaining(buffers::add);
             context.store().putChunk(digest, chunk, buffers.toArray(ByteBuffer[]::new));
-            return new StoredChunk(reply.length(), reply.fromOrigin(), reply.latencyNanos());
+            return new StoredChunk(reply.length(), reply.fromOrigin(), reply.latencyNanos(), reply.holdings());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -518,6 +531,9 @@ public final class Download {
                     }
                 }
             });
+        }
+        if (reply.holdings() != null && reply.holdings().length() <= manifest.chunkCount()) {
+            learned(peer, true, reply.holdings());
         }
         peer.score.sample(length, (context.now() - started) * 1_000_000L, reply.latencyNanos());
         peer.bytesFrom += length;

@@ -63,10 +63,11 @@ public class PeerClient {
     }
 
     /**
-     * One chunk's bytes, whether the peer is an origin of the artifact, and how long its first answer took. The body
-     * is the network's own pooled buffers, joined without a copy: whoever takes a reply must {@link #release()} it.
+     * One chunk's bytes, whether the peer is an origin of the artifact, how long its first answer took, and the
+     * peer's bitfield when it sent one (null otherwise). The body is the network's own pooled buffers, joined without
+     * a copy: whoever takes a reply must {@link #release()} it.
      */
-    record ChunkReply(DataBuffer body, boolean fromOrigin, long latencyNanos) {
+    record ChunkReply(DataBuffer body, boolean fromOrigin, long latencyNanos, BitSet holdings) {
 
         int length() {
             return body.readableByteCount();
@@ -96,12 +97,13 @@ public class PeerClient {
                         if (response.statusCode().isError()) {
                             return response.<ChunkReply>createError();
                         }
-                        boolean origin = Boolean.parseBoolean(
-                                response.headers().asHttpHeaders().getFirst(SwarmHeaders.ORIGIN));
+                        org.springframework.http.HttpHeaders headers = response.headers().asHttpHeaders();
+                        boolean origin = Boolean.parseBoolean(headers.getFirst(SwarmHeaders.ORIGIN));
+                        BitSet holdings = HoldingsHeader.decode(headers.getFirst(HoldingsHeader.NAME));
                         return response.bodyToMono(DataBuffer.class)
                                 .switchIfEmpty(Mono.error(() -> new IllegalStateException(
                                         "peer " + peer.id() + " sent an empty chunk " + index)))
-                                .map(body -> new ChunkReply(body, origin, latency));
+                                .map(body -> new ChunkReply(body, origin, latency, holdings));
                     })
                     .timeout(timeout);
         });

@@ -4,6 +4,7 @@ import static io.edgeswarm.agent.TestBytes.randomBytes;
 import static io.edgeswarm.agent.TestBytes.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeswarm.agent.swarm.HoldingsHeader;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -163,6 +164,9 @@ class ArtifactApiTest extends RunningAgentTest {
         byte[] body = client.get().uri("/api/v1/artifacts/" + digest + "/chunks/2").exchange()
                 .expectStatus().isOk()
                 .expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + sha256(last).substring(7) + "\"")
+                // The server's bitfield rides along, so downloaders need not poll it: all three chunks are here.
+                .expectHeader().value(HoldingsHeader.NAME, held -> assertThat(java.util.BitSet.valueOf(
+                        java.util.Base64.getDecoder().decode(held))).hasToString("{0, 1, 2}"))
                 .expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(body).isEqualTo(last);
     }
