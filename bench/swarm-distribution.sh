@@ -12,6 +12,8 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$REPO/agent/target/edgeswarm-agent.jar" ] || (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
 export SYSTEMS=${SYSTEMS:-"$REPO/bench/swarmbench/edgeswarm.sh bittorrent"}
 # The seed warms up before it publishes (ES_WARM=2), which takes longer than the harness waits by default.
+# ES_WARM=3 (a few GiB through every agent first) takes minutes.
+if [ "${ES_WARM:-0}" -ge 3 ]; then export SB_READY_TIMEOUT=${SB_READY_TIMEOUT:-900}; fi
 export SB_READY_TIMEOUT=${SB_READY_TIMEOUT:-240}
 export NS=${NS:-8} SIZE_MIB=${SIZE_MIB:-256} CAPS=${CAPS:-100/200} REPS=${REPS:-1}
 exec "$SWARMBENCH_DIR/bench.sh"

@@ -16,12 +16,16 @@
 #                   (ES_WARMUP_MIB, default 64; published on h0, replicated by all others, then deleted;
 #                   ES_WARMUP_ROUNDS times, default 2), then waits until the agents are idle, so every JIT has
 #                   compiled the transfer paths, as in daemons that have served before.
+#   ES_WARM=3       as 2 with a longer warm-up (defaults ES_WARMUP_MIB=256, ES_WARMUP_ROUNDS=3): JVMs near their
+#                   steady state. Two 64 MiB rounds leave the per-request code in C1's profiling tier; agents that
+#                   have served a few GiB spend half the CPU per byte (docs/benchmarks.md). Raise SB_READY_TIMEOUT.
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
 #                   1 to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
 #                   ES_OPTS="--edgeswarm.transfer.chunk-size=2MB" for fixed 2 MB chunks
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
 set -u
+if [ "${ES_WARM:-0}" -ge 3 ]; then WARMUP_MIB_DEFAULT=256 WARMUP_ROUNDS_DEFAULT=3; else WARMUP_MIB_DEFAULT=64 WARMUP_ROUNDS_DEFAULT=2; fi
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
 ES_OPTS=${ES_OPTS---edgeswarm.transfer.chunk-sizing=auto}
@@ -71,7 +75,7 @@ replicate_waiting() {  # replicate_waiting BASE DIGEST WAIT_S OUT: one replicate
 
 warm_up() {        # untimed: h0 publishes a random artifact, every peer replicates it (waiting), then all delete it
   local ips=($SB_IPS) file="$SB_DIR/warmup.bin" digest i pids=()
-  head -c $(( ${ES_WARMUP_MIB:-64} * 1024 * 1024 )) /dev/urandom > "$file"
+  head -c $(( ${ES_WARMUP_MIB:-$WARMUP_MIB_DEFAULT} * 1024 * 1024 )) /dev/urandom > "$file"
   digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up" \
     | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
   rm -f "$file"
@@ -127,8 +131,8 @@ seed)
   ( run_agent 0 "$SB_IP" "$SB_DIR" ) > "$SB_DIR/agent.log" 2>&1 &
   agent=$!
   wait_ready "$SB_IP" || exit 1
-  if [ "${ES_WARM:-0}" = 2 ]; then
-    for round in $(seq 1 "${ES_WARMUP_ROUNDS:-2}"); do warm_up || exit 1; done
+  if [ "${ES_WARM:-0}" -ge 2 ]; then
+    for round in $(seq 1 "${ES_WARMUP_ROUNDS:-$WARMUP_ROUNDS_DEFAULT}"); do warm_up || exit 1; done
     wait_quiet
   fi
   # A caller's hook once everything untimed that crosses the network is done (bench/edge-sites.sh snapshots its WAN
