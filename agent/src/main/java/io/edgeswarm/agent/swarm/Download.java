@@ -77,6 +77,11 @@ public final class Download {
         boolean usable(long now) {
             return bannedUntil <= now && backoffUntil <= now;
         }
+
+        /** Whether its bitfield, as last learned, holds every chunk. */
+        boolean holdsAll(int chunkCount) {
+            return has.cardinality() == chunkCount;
+        }
     }
 
     private final Digest digest;
@@ -227,7 +232,7 @@ public final class Download {
         ids.add(context.localId());
         for (PeerState peer : peers.values()) {
             if (peer.present && peer.peer.zone().equals(context.zone())
-                    && peer.has.cardinality() < manifest.chunkCount()) {
+                    && !peer.holdsAll(manifest.chunkCount())) {
                 ids.add(peer.peer.id());
             }
         }
@@ -323,7 +328,7 @@ public final class Download {
      * the others; a peer that holds everything changes only by deleting, which a 404 for a chunk reveals anyway.
      */
     private long refreshInterval(PeerState state) {
-        return state.has.cardinality() == manifest.chunkCount() ? COMPLETE_PEER_REFRESH_MS : BITFIELD_REFRESH_MS;
+        return state.holdsAll(manifest.chunkCount()) ? COMPLETE_PEER_REFRESH_MS : BITFIELD_REFRESH_MS;
     }
 
     private void fetchManifest(long now) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
@@ -97,7 +98,7 @@ public class PeerClient {
                         if (response.statusCode().isError()) {
                             return response.<ChunkReply>createError();
                         }
-                        org.springframework.http.HttpHeaders headers = response.headers().asHttpHeaders();
+                        HttpHeaders headers = response.headers().asHttpHeaders();
                         boolean origin = Boolean.parseBoolean(headers.getFirst(SwarmHeaders.ORIGIN));
                         BitSet holdings = HoldingsHeader.decode(headers.getFirst(HoldingsHeader.NAME));
                         return response.bodyToMono(DataBuffer.class)
