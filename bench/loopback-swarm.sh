@@ -52,7 +52,7 @@ served() {   # chunk requests and bitfield polls all agents have served so far
   local i
   for i in $(seq 0 $((N - 1))); do curl -s -m 5 "$(http "$i")/actuator/prometheus"; done |
     awk '/^http_server_requests_seconds_count/ && /bitfield/ { b += $NF }
-         /^http_server_requests_seconds_count/ && /chunks/ { c += $NF } END { print c + 0, b + 0 }'
+         /^edgeswarm_chunk_requests_seconds_count/ { c += $NF } END { print c + 0, b + 0 }'
 }
 
 for round in $(seq 1 "$ROUNDS"); do

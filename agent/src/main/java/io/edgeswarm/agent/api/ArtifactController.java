@@ -3,7 +3,6 @@ package io.edgeswarm.agent.api;
 import io.edgeswarm.agent.api.ArtifactViews.ArtifactSummary;
 import io.edgeswarm.agent.api.ArtifactViews.PublishResult;
 import io.edgeswarm.agent.config.EdgeswarmProperties;
-import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.metrics.TransferMetrics;
 import io.edgeswarm.agent.security.Signing;
 import io.edgeswarm.agent.storage.ArtifactName;
@@ -14,12 +13,9 @@ import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
-import io.edgeswarm.agent.swarm.HoldingsHeader;
 import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmCatalog;
-import io.edgeswarm.agent.swarm.SwarmHeaders;
 import io.edgeswarm.agent.swarm.SwarmService;
-import io.edgeswarm.agent.swarm.UploadSlots;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +39,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 
 /** Publish, list, read, and delete artifacts, and serve their chunks to peers. */
@@ -59,25 +54,21 @@ class ArtifactController {
     private final ArtifactStore store;
     private final TransferMetrics metrics;
     private final SwarmService swarm;
-    private final UploadSlots uploadSlots;
     private final OriginFirstPass firstPass;
-    private final NodeIdentity identity;
     private final SwarmCatalog catalog;
     private final Signing signing;
     private final Duration bodyReadTimeout;
 
-    ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm, UploadSlots uploadSlots,
-            OriginFirstPass firstPass, NodeIdentity identity, SwarmCatalog catalog, Signing signing,
+    ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm,
+            OriginFirstPass firstPass, SwarmCatalog catalog, Signing signing,
             EdgeswarmProperties properties) {
         this.firstPass = firstPass;
         this.signing = signing;
         this.bodyReadTimeout = properties.limits().readTimeout();
         this.catalog = catalog;
-        this.identity = identity;
         this.store = store;
         this.metrics = metrics;
         this.swarm = swarm;
-        this.uploadSlots = uploadSlots;
     }
 
     @PutMapping
@@ -201,55 +192,6 @@ class ArtifactController {
         return ResponseEntity.ok().cacheControl(IMMUTABLE).eTag(manifest.digest().hex()).body(manifest);
     }
 
-    @GetMapping("/{digest}/chunks/{index}")
-    Mono<Void> chunk(@PathVariable String digest, @PathVariable String index,
-            @RequestHeader(value = SwarmHeaders.REQUESTER_ZONE, required = false) String requesterZone,
-            ServerHttpResponse response) {
-        long started = System.nanoTime();
-        Digest artifactDigest = Digest.parse(digest);
-        int chunkIndex = parseIndex(index);
-        ChunkRegion region;
-        StoredArtifact artifact;
-        try {
-            artifact = store.require(artifactDigest);
-            region = artifact.chunkRegion(chunkIndex);
-            response.getHeaders().setETag("\"" + artifact.manifest().chunkDigest(chunkIndex).hex() + "\"");
-        } catch (RuntimeException miss) {
-            metrics.chunkRequest("miss", Duration.ofNanos(System.nanoTime() - started));
-            throw miss;
-        }
-        if (!uploadSlots.tryAcquire()) {
-            metrics.chunkRequest("busy", Duration.ofNanos(System.nanoTime() - started));
-            throw new UploadSlotsFullException();
-        }
-        OriginFirstPass.Claim claim = artifact.isOrigin()
-                ? firstPass.claim(artifactDigest, chunkIndex, artifact.manifest().chunkCount()) : null;
-        if (claim != null && !claim.granted()) {
-            uploadSlots.release();
-            metrics.chunkRequest("sent_already", Duration.ofNanos(System.nanoTime() - started));
-            throw new ChunkSentAlreadyException(chunkIndex, claim.askInstead());
-        }
-        response.getHeaders().setContentType(MediaType.APPLICATION_OCTET_STREAM);
-        response.getHeaders().setCacheControl(IMMUTABLE);
-        response.getHeaders().set(SwarmHeaders.ORIGIN, Boolean.toString(artifact.isOrigin()));
-        HoldingsHeader.encode(artifact.bitfield())
-                .ifPresent(held -> response.getHeaders().set(HoldingsHeader.NAME, held));
-        String locality = requesterZone == null ? "unknown"
-                : requesterZone.equals(identity.zone()) ? "same_zone" : "cross_zone";
-        return uploadSlots.pace(region.length())
-                .then(RegionWriter.write(response, region))
-                .doOnSuccess(done -> {
-                    metrics.served("chunk", source(artifact), locality, region.length());
-                    metrics.chunkRequest("hit", Duration.ofNanos(System.nanoTime() - started));
-                })
-                .doFinally(signal -> {
-                    uploadSlots.release();
-                    if (claim != null && signal != SignalType.ON_COMPLETE) {
-                        firstPass.failed(artifactDigest, chunkIndex, claim);
-                    }
-                });
-    }
-
     @DeleteMapping("/{digest}")
     Mono<ResponseEntity<Void>> delete(@PathVariable String digest) {
         Digest target = Digest.parse(digest);
@@ -266,18 +208,5 @@ class ArtifactController {
 
     private static String source(StoredArtifact artifact) {
         return artifact.isOrigin() ? "origin" : "peer";
-    }
-
-    private static int parseIndex(String index) {
-        try {
-            int value = Integer.parseInt(index);
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInputException("chunk index must be a non-negative integer, got '"
-                + (index.length() > 20 ? index.substring(0, 20) + "..." : index) + "'");
     }
 }

@@ -25,7 +25,7 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-    /** The problem property that lists, as a base64 bitfield, the chunks an origin has not sent yet. */
+    /** The problem property that lists, as a base64 bitfield, the chunks an origin has not sent yet (a 409). */
     static final String ASK_INSTEAD = "askInstead";
 
     @ExceptionHandler(InvalidInputException.class)
@@ -53,19 +53,6 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ChunkVerificationException.class)
     ProblemDetail verificationFailed(ChunkVerificationException e) {
         return problem(HttpStatus.UNPROCESSABLE_ENTITY, "Verification failed", e.getMessage());
-    }
-
-    @ExceptionHandler(UploadSlotsFullException.class)
-    ResponseEntity<ProblemDetail> uploadSlotsFull(UploadSlotsFullException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage()));
-    }
-
-    @ExceptionHandler(ChunkSentAlreadyException.class)
-    ProblemDetail chunkSentAlready(ChunkSentAlreadyException e) {
-        ProblemDetail problem = problem(HttpStatus.CONFLICT, "Chunk sent already", e.getMessage());
-        problem.setProperty(ASK_INSTEAD, java.util.Base64.getEncoder().encodeToString(e.askInstead().toByteArray()));
-        return problem;
     }
 
     @ExceptionHandler(NoSourceException.class)

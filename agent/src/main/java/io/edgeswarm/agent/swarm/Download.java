@@ -21,7 +21,6 @@ import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -588,16 +587,17 @@ public final class Download {
         } else if (error instanceof PeerBusyException) {
             peer.backoffUntil = now + BUSY_BACKOFF_MS;
         } else {
-            if (error instanceof WebClientResponseException.NotFound && peer.has.get(chunk)) {
+            if (error instanceof ChunkRefusedException refused && refused.notHeld() && peer.has.get(chunk)) {
                 BitSet next = (BitSet) peer.has.clone();
                 next.clear(chunk);
                 availability.replace(peer.has, next);
                 peer.has = next;
             }
             peer.backoffUntil = now + FAILURE_BACKOFF_MS;
-            boolean expected = error instanceof WebClientResponseException
+            // A peer that went away or answered no is ordinary churn; anything else is a bug worth a stack trace.
+            boolean expected = error instanceof ChunkRefusedException
                     || error instanceof java.util.concurrent.TimeoutException
-                    || error instanceof org.springframework.web.reactive.function.client.WebClientRequestException;
+                    || error instanceof java.io.IOException;
             if (expected) {
                 log.debug("Chunk {} of {} from {} failed: {}", chunk, digest.shortForm(), peer.peer.id(),
                         error.toString());

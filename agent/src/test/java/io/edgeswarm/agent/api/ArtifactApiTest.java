@@ -194,6 +194,32 @@ class ArtifactApiTest extends RunningAgentTest {
     }
 
     @Test
+    void chunkHeadAnswersItsHeadersAndDoesNotCountAsSent() {
+        String digest = publish("head-chunk", randomBytes(3 * CHUNK, 114));
+        String chunk = "/api/v1/artifacts/" + digest + "/chunks/";
+
+        client.head().uri(chunk + 0).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentLength(CHUNK)
+                .expectHeader().valueEquals("Edgeswarm-Origin", "true")
+                .expectBody().isEmpty();
+        client.get().uri(chunk + 1).exchange().expectStatus().isOk();
+        // Had the HEAD counted as chunk 0 sent, the origin would now refuse it for the unsent chunk 2 (409).
+        client.get().uri(chunk + 0).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void chunksAreReadOnly() {
+        String digest = publish("read-only-chunk", randomBytes(CHUNK, 115));
+
+        client.post().uri("/api/v1/artifacts/" + digest + "/chunks/0").exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().valueEquals(HttpHeaders.ALLOW, "GET, HEAD")
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").value(d -> assertThat((String) d).contains("not POST"));
+    }
+
+    @Test
     void chunkOutsideTheArtifactIsNotFound() {
         String digest = publish("few-chunks", randomBytes(CHUNK, 111));
 

@@ -176,6 +176,17 @@ class HttpApiFuzzTest extends RunningAgentTest {
     }
 
     @Test
+    void aContentTypeSpringCannotParseIsABadRequestNotADroppedConnection() throws IOException {
+        // Found by the junk-header case above: this value escaped Spring's parser as an unchecked exception.
+        Response response = send("GET", "/api/v1/artifacts/" + digest, new byte[0],
+                "Content-Type: \"(x/\u00e9&/19+0\"\u4e2d/{>]+@^/\"");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.text()).contains("Content-Type header is not a media type");
+    }
+
+    @Test
     void oversizedTruncatedAndMalformedBodiesAreRefusedAndLeaveNothingBehind() throws Exception {
         String auth = "Authorization: Bearer " + TOKEN;
         // A JSON body over the 256 KB codec limit.
