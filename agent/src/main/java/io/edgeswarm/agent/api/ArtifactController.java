@@ -41,7 +41,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** Publish, list, read, and delete artifacts, and serve their chunks to peers. */
+/** Publish, list, read, and delete artifacts; peers fetch chunks through {@link ChunkRoute}. */
 @RestController
 @RequestMapping("/api/v1/artifacts")
 class ArtifactController {
@@ -49,7 +49,7 @@ class ArtifactController {
     /** The longest a replicate may hold its request open; proxies and clients rarely wait longer. */
     private static final Duration MAX_REPLICATE_WAIT = Duration.ofHours(1);
     /** Artifacts are immutable, so clients and caches may keep them as long as they like. */
-    private static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
+    static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
 
     private final ArtifactStore store;
     private final TransferMetrics metrics;

@@ -49,8 +49,7 @@ class ChunkRoute implements NettyRouteProvider {
     /** {@link #PATH} for the methods it does not answer, which get 405 rather than WebFlux's 404. */
     private static final Pattern OTHER_METHODS_PATH = Pattern.compile("/api/v1/artifacts/[^/]+/chunks/[^/]+");
     private static final Logger log = LoggerFactory.getLogger(ChunkRoute.class);
-    /** Artifacts are immutable, so clients and caches may keep a chunk as long as they like. */
-    private static final String IMMUTABLE = "max-age=31536000, public, immutable";
+    private static final String IMMUTABLE = ArtifactController.IMMUTABLE.getHeaderValue();
     /** Seconds a peer refused for want of an upload slot should wait before asking again. */
     private static final String BUSY_RETRY_AFTER = "1";
     private static final int MAX_ECHOED_INDEX = 20;
@@ -76,7 +75,8 @@ class ChunkRoute implements NettyRouteProvider {
     public HttpServerRoutes apply(HttpServerRoutes routes) {
         return routes.get(PATH, this::serve)
                 .head(PATH, this::serve)
-                .route(request -> OTHER_METHODS_PATH.matcher(ProblemResponses.rawPath(request)).matches(), this::methodNotAllowed);
+                .route(request -> OTHER_METHODS_PATH.matcher(ProblemResponses.rawPath(request)).matches(),
+                        this::methodNotAllowed);
     }
 
     private Publisher<Void> serve(HttpServerRequest request, HttpServerResponse response) {
@@ -97,8 +97,9 @@ class ChunkRoute implements NettyRouteProvider {
             return problem(request, response, HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage(), Map.of());
         } catch (ChunkSentAlreadyException e) {
             metrics.chunkRequest("sent_already", elapsedSince(started));
+            String askInstead = Base64.getEncoder().encodeToString(e.askInstead().toByteArray());
             return problem(request, response, HttpStatus.CONFLICT, "Chunk sent already", e.getMessage(),
-                    Map.of(ProblemAdvice.ASK_INSTEAD, Base64.getEncoder().encodeToString(e.askInstead().toByteArray())));
+                    Map.of(ProblemAdvice.ASK_INSTEAD, askInstead));
         } catch (RuntimeException e) {
             log.error("Serving {} failed", request.uri(), e);
             return problem(request, response, HttpStatus.INTERNAL_SERVER_ERROR, "Internal Server Error",

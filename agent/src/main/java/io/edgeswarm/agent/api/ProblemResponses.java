@@ -13,7 +13,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes an RFC 9457 problem document straight to the response, for filters and routes that answer before any handler. */
+/**
+ * Writes an RFC 9457 problem document straight to the response, for filters and routes that answer before any
+ * handler.
+ */
 final class ProblemResponses {
 
     private ProblemResponses() {
