@@ -9,6 +9,7 @@
 #   ES_EXPORT=get   GET the content through the agent's HTTP API into $SB_OUT (a client's view; one more copy)
 #
 #   EDGESWARM_JAR   agent jar (default: agent/target/edgeswarm-agent.jar of this repository)
+#   ES_JAVA         java binary (default: java on the PATH)
 #   ES_JAVA_OPTS    JVM flags (default: small heap, serial GC: N JVMs share 2 cores)
 #   ES_WARM=1       start the peers' agents in `prepare` (untimed), as long-running daemons would be; the timed
 #                   part is then only the transfer. Default 0: each peer starts its JVM after T0.
@@ -29,6 +30,7 @@ if [ "${ES_WARM:-0}" -ge 3 ]; then WARMUP_MIB_DEFAULT=256 WARMUP_ROUNDS_DEFAULT=
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
 ES_OPTS=${ES_OPTS---edgeswarm.transfer.chunk-sizing=auto}
+JAVA=${ES_JAVA:-java}
 JAVA_OPTS=${ES_JAVA_OPTS:--Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError}
 HTTP_PORT=7700
 GOSSIP_PORT=7946
@@ -45,7 +47,7 @@ seeds_except() {   # every host's gossip address but the given IP: any live one 
 }
 
 run_agent() {      # run_agent IDX IP DIR: one agent in the foreground of the calling namespace
-  exec java $JAVA_OPTS -jar "$JAR" \
+  exec "$JAVA" $JAVA_OPTS -jar "$JAR" \
     --server.port=$HTTP_PORT --server.address="$2" \
     --edgeswarm.node-id="h$1" --edgeswarm.zone="$(zone_of "$1")" \
     --edgeswarm.advertise-address="$2" --edgeswarm.gossip.bind-address="$2" --edgeswarm.gossip.port=$GOSSIP_PORT \
@@ -114,7 +116,7 @@ prepare)
     for i in $(seq 1 $((SB_N - 1))); do
       ip=$(echo $SB_IPS | cut -d' ' -f$((i + 1)))
       mkdir -p "$SB_WORK/h$i"
-      ip netns exec "h$i" bash -c "$(declare -f run_agent zone_of seeds_except); JAR='$JAR' JAVA_OPTS='$JAVA_OPTS' \
+      ip netns exec "h$i" bash -c "$(declare -f run_agent zone_of seeds_except); JAR='$JAR' JAVA='$JAVA' JAVA_OPTS='$JAVA_OPTS' \
         HTTP_PORT=$HTTP_PORT GOSSIP_PORT=$GOSSIP_PORT ZONES=$ZONES SB_IPS='$SB_IPS' ES_OPTS='${ES_OPTS:-}' \
         run_agent $i $ip $SB_WORK/h$i" > "$SB_WORK/h$i/agent.log" 2>&1 < /dev/null &
       echo $! >> "$SB_WORK/warm.pids"

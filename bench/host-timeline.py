@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Every lab host's wire bytes over time, from the bridge side of its link, to see where a swarm run loses time.
+
+    ip netns exec sbbr bench/host-timeline.py record OUT SECONDS    sample every 0.25 s (run it beside a benchmark)
+    bench/host-timeline.py report OUT T0 FILE_BYTES UP_MBIT          one line per second from T0 (HH:MM:SS, UTC)
+
+Recording runs inside swarmbench's bridge namespace (sbbr), where host X's link ends in interface pX: what pX receives
+host X sent, what pX sends host X received. One process reads them all, so sampling costs the run almost nothing
+(unlike an `ip netns exec` per host and sample). The report gives, per second: the origin's (h0) upload rate, the
+peers' upload rate against their caps, the copies the origin has sent, and how far the slowest peer is; wire bytes
+include TCP/IP headers (about 4.6 %) and control traffic, so a host counts as done once it received 1.05 x the file.
+"""
+import datetime
+import glob
+import os
+import re
+import sys
+import time
+
+HEADERS = 1.05
+
+
+def record(out, seconds):
+    ports = sorted(glob.glob('/sys/class/net/p[0-9]*'), key=lambda p: int(re.sub(r'\D', '', os.path.basename(p))))
+    if not ports:
+        sys.exit('no pN interfaces here: run inside the lab bridge namespace (ip netns exec sbbr ...)')
+    end = time.time() + seconds
+    with open(out, 'w') as f:
+        while time.time() < end:
+            values = []
+            for port in ports:
+                with open(port + '/statistics/rx_bytes') as rx, open(port + '/statistics/tx_bytes') as tx:
+                    values.append('%s:%s' % (rx.read().strip(), tx.read().strip()))  # host's sent:received
+            f.write('%.3f %s\n' % (time.time(), ' '.join(values)))
+            f.flush()
+            time.sleep(0.25)
+
+
+def report(path, t0_utc, file_bytes, up_mbit):
+    rows = []
+    for line in open(path):
+        stamp, *hosts = line.split()
+        rows.append((float(stamp), [tuple(map(int, h.split(':'))) for h in hosts]))
+    day = datetime.datetime.fromtimestamp(rows[0][0], datetime.timezone.utc).date()
+    h, m, s = map(int, t0_utc.split(':'))
+    t0 = datetime.datetime(day.year, day.month, day.day, h, m, s, tzinfo=datetime.timezone.utc).timestamp()
+    base = min(rows, key=lambda r: abs(r[0] - t0))[1]
+    peers = len(base) - 1
+    print('   t  origin Mbit/s  peers Mbit/s (% of caps)  origin copies  peers done  slowest peer')
+    last = None
+    for stamp, hosts in rows:
+        if stamp < t0 or (last and stamp - last[0] < 1.0):
+            continue
+        if last:
+            dt = stamp - last[0]
+            origin = (hosts[0][0] - last[1][0][0]) * 8 / dt / 1e6
+            sent = sum(hosts[i][0] - last[1][i][0] for i in range(1, len(hosts))) * 8 / dt / 1e6
+            got = [(hosts[i][1] - base[i][1]) / file_bytes for i in range(1, len(hosts))]
+            print('%5.1f %10.1f %11.0f (%3.0f %%) %13.2f %8d/%d %10.0f %%' % (
+                stamp - t0, origin, sent, 100 * sent / (peers * up_mbit), (hosts[0][0] - base[0][0]) / file_bytes,
+                sum(g >= HEADERS for g in got), peers, 100 * min(got) / HEADERS))
+        last = (stamp, hosts)
+
+
+if __name__ == '__main__':
+    if len(sys.argv) == 4 and sys.argv[1] == 'record':
+        record(sys.argv[2], float(sys.argv[3]))
+    elif len(sys.argv) == 6 and sys.argv[1] == 'report':
+        report(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+    else:
+        sys.exit(__doc__)
