@@ -12,6 +12,7 @@ import io.edgeswarm.agent.storage.StoredArtifact;
 import io.edgeswarm.agent.swarm.HoldingsHeader;
 import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmHeaders;
+import io.edgeswarm.agent.swarm.SwarmService;
 import io.edgeswarm.agent.swarm.UploadSlots;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -60,9 +61,11 @@ class ChunkRoute implements NettyRouteProvider {
     private final OriginFirstPass firstPass;
     private final String zone;
     private final JsonMapper json;
+    private final SwarmService swarm;
 
     ChunkRoute(ArtifactStore store, TransferMetrics metrics, UploadSlots uploadSlots, OriginFirstPass firstPass,
-            NodeIdentity identity, JsonMapper json) {
+            NodeIdentity identity, JsonMapper json, SwarmService swarm) {
+        this.swarm = swarm;
         this.store = store;
         this.metrics = metrics;
         this.uploadSlots = uploadSlots;
@@ -110,6 +113,7 @@ class ChunkRoute implements NettyRouteProvider {
     private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, long started) {
         Digest digest = Digest.parse(decoded(request.param("digest")));
         int index = parseIndex(decoded(request.param("index")));
+        learnRequesterHoldings(request, digest);
         StoredArtifact artifact = store.require(digest);
         ChunkRegion region = artifact.chunkRegion(index);
         String etag = "\"" + artifact.manifest().chunkDigest(index).hex() + "\"";
@@ -144,6 +148,17 @@ class ChunkRoute implements NettyRouteProvider {
                         firstPass.failed(digest, index, claim);
                     }
                 });
+    }
+
+    /** A downloader that names itself and its bitfield tells a server fetching the same artifact what it holds. */
+    private void learnRequesterHoldings(HttpServerRequest request, Digest digest) {
+        String requester = request.requestHeaders().get(SwarmHeaders.REQUESTER);
+        if (requester != null && !requester.isEmpty()) {
+            java.util.BitSet holdings = HoldingsHeader.decode(request.requestHeaders().get(HoldingsHeader.NAME));
+            if (holdings != null) {
+                swarm.peerAnnounced(digest, requester, holdings);
+            }
+        }
     }
 
     private static void headers(HttpServerResponse response, StoredArtifact artifact, ChunkRegion region,

@@ -23,6 +23,9 @@ public class TransferMetrics {
     private final RateMeter outRate;
     private final Counter publishesOk;
     private final Counter publishesFailed;
+    private final Counter holdingsPolled;
+    private final Counter holdingsWithReply;
+    private final Counter holdingsWithRequest;
 
     public TransferMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -30,6 +33,25 @@ public class TransferMetrics {
         this.outRate = new RateMeter(clock, RATE_WINDOW_SECONDS);
         this.publishesOk = publishes(registry, "ok");
         this.publishesFailed = publishes(registry, "failed");
+        this.holdingsPolled = holdingsLearned(registry, "poll");
+        this.holdingsWithReply = holdingsLearned(registry, "reply");
+        this.holdingsWithRequest = holdingsLearned(registry, "request");
+    }
+
+    private static Counter holdingsLearned(MeterRegistry registry, String via) {
+        return Counter.builder("edgeswarm.holdings.learned")
+                .description("Peers' bitfields a download learned: polled, sent with a chunk, or sent with a request")
+                .tag("via", via).register(registry);
+    }
+
+    /** A download learned a peer's bitfield {@code via} {@code poll}, {@code reply} or {@code request}. */
+    public void holdingsLearned(String via) {
+        switch (via) {
+            case "poll" -> holdingsPolled.increment();
+            case "reply" -> holdingsWithReply.increment();
+            case "request" -> holdingsWithRequest.increment();
+            default -> throw new IllegalArgumentException("unknown source of holdings: " + via);
+        }
     }
 
     private static Counter publishes(MeterRegistry registry, String outcome) {

@@ -299,7 +299,7 @@ public final class Download {
                         .publishOn(context.swarmThread())
                         .subscribe(bits -> {
                             state.bitfieldPending = false;
-                            learned(state, bits.isPresent(), bits.orElseGet(BitSet::new));
+                            learned(state, bits.isPresent(), bits.orElseGet(BitSet::new), "poll");
                             if (!finished && manifest != null && !local.isComplete()) {
                                 // New holdings are work to hand out now, not at the next tick.
                                 schedule(context.now());
@@ -312,8 +312,35 @@ public final class Download {
         }
     }
 
-    /** A peer's bitfield, from a poll or along with a chunk it served. */
-    private void learned(PeerState state, boolean present, BitSet next) {
+    /**
+     * A peer asking us for a chunk of this artifact sent its bitfield along, usually fresher than any poll. Called from
+     * any thread; the state changes on the swarm thread. The bitfield is added to what we knew rather than replacing
+     * it: it was taken when the request was made, so it may be older than one the peer's last reply brought, and a
+     * peer's holdings only grow while it fetches (a chunk it dropped is cleared by its 404). Unknown peers (not holders
+     * or zone members by gossip yet), banned ones and bitfields longer than the artifact are ignored.
+     */
+    void peerAnnounced(String peerId, BitSet holdings) {
+        context.swarmThread().schedule(() -> {
+            PeerState state = peers.get(peerId);
+            if (state == null || finished || manifest == null || holdings.length() > manifest.chunkCount()
+                    || state.bannedUntil > context.now()) {
+                return;
+            }
+            BitSet known = (BitSet) state.has.clone();
+            known.or(holdings);
+            if (known.equals(state.has) && state.present) {
+                return;
+            }
+            learned(state, true, known, "request");
+            if (!local.isComplete()) {
+                schedule(context.now());
+            }
+        });
+    }
+
+    /** A peer's bitfield, {@code via} a poll, a chunk it served us, or a chunk request it sent us. */
+    private void learned(PeerState state, boolean present, BitSet next, String via) {
+        context.metrics().holdingsLearned(via);
         state.present = present;
         if (peers.get(state.peer.id()) == state) {
             availability.replace(state.has, next);
@@ -489,7 +516,8 @@ public final class Download {
         long started = context.now();
         // The rate cap is paid before asking, so no received chunk waits in memory for its turn.
         Disposable request = context.downloadLimiter().acquire(Boolean.TRUE, manifest.chunkLength(chunk))
-                .then(context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout()))
+                .then(context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout(),
+                        HoldingsHeader.encode(local.bitfield()).orElse(null)))
                 // Once bytes are here the write must finish even if this request loses an endgame race: cancelling
                 // a task on a Reactor worker interrupts it, and an interrupt closes the FileChannel mid-write.
                 .flatMap(reply -> Mono.fromFuture(CompletableFuture.supplyAsync(() -> store(chunk, reply),
@@ -537,7 +565,7 @@ public final class Download {
             });
         }
         if (reply.holdings() != null && reply.holdings().length() <= manifest.chunkCount()) {
-            learned(peer, true, reply.holdings());
+            learned(peer, true, reply.holdings(), "reply");
         }
         peer.score.sample(length, (context.now() - started) * 1_000_000L, reply.latencyNanos());
         peer.bytesFrom += length;

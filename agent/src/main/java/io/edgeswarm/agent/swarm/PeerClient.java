@@ -53,7 +53,8 @@ public class PeerClient {
         HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).maxIdleTime(POOL_MAX_IDLE).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS));
-        this.chunkHttp = http.headers(headers -> headers.set(SwarmHeaders.REQUESTER_ZONE, zone));
+        this.chunkHttp = http.headers(headers -> headers.set(SwarmHeaders.REQUESTER_ZONE, zone)
+                .set(SwarmHeaders.REQUESTER, identity.nodeId()));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
     }
@@ -92,12 +93,17 @@ public class PeerClient {
      * Asks a peer for one chunk. This is the swarm's hottest request, so it goes through Reactor Netty's client
      * directly (same pool and TLS as the rest): WebClient's exchange, codecs and observation cost more CPU per chunk
      * than the bytes do. A reply must name its length, at most {@link #MAX_BODY}, before any of it is buffered.
+     *
+     * @param ourHoldings this agent's bitfield of the artifact as a {@link HoldingsHeader} value, sent along so the
+     *     peer learns what we hold if it is fetching the artifact too; null sends none
      */
-    Mono<ChunkReply> chunk(Peer peer, Digest digest, int index, Duration timeout) {
+    Mono<ChunkReply> chunk(Peer peer, Digest digest, int index, Duration timeout, String ourHoldings) {
         String uri = peer.baseUrl() + "/api/v1/artifacts/" + digest + "/chunks/" + index;
+        HttpClient http = ourHoldings == null ? chunkHttp
+                : chunkHttp.headers(headers -> headers.set(HoldingsHeader.NAME, ourHoldings));
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            return chunkHttp.get().uri(uri).responseSingle((response, body) -> {
+            return http.get().uri(uri).responseSingle((response, body) -> {
                 long latency = System.nanoTime() - started;
                 int status = response.status().code();
                 if (status == HttpStatus.SERVICE_UNAVAILABLE.value()) {

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -171,6 +172,17 @@ public class SwarmService implements SwarmContext, DisposableBean {
             download.start();
             return download;
         });
+    }
+
+    /**
+     * A peer that asked this agent for a chunk said what it holds of the artifact: if this agent is fetching it too,
+     * its download learns that at once instead of at its next poll.
+     */
+    public void peerAnnounced(Digest digest, String peerId, BitSet holdings) {
+        Download download = active.get(digest);
+        if (download != null && !peerId.equals(identity.nodeId())) {
+            download.peerAnnounced(peerId, holdings);
+        }
     }
 
     /** Downloads in progress, then the most recently finished ones, newest first. */

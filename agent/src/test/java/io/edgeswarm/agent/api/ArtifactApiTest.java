@@ -5,6 +5,7 @@ import static io.edgeswarm.agent.TestBytes.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeswarm.agent.swarm.HoldingsHeader;
+import io.edgeswarm.agent.swarm.SwarmHeaders;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -169,6 +170,21 @@ class ArtifactApiTest extends RunningAgentTest {
                         java.util.Base64.getDecoder().decode(held))).hasToString("{0, 1, 2}"))
                 .expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(body).isEqualTo(last);
+    }
+
+    @Test
+    void aRequestersBitfieldThatIsMalformedOrFromAStrangerDoesNotChangeWhatIsServed() {
+        byte[] content = randomBytes(2 * CHUNK, 114);
+        String digest = publish("announced", content);
+        byte[] first = Arrays.copyOfRange(content, 0, CHUNK);
+        // This agent is the origin: once chunk 1 has gone out, chunk 0 may be asked for again and again.
+        client.get().uri("/api/v1/artifacts/" + digest + "/chunks/1").exchange().expectStatus().isOk();
+        for (String holdings : new String[] {"!!not base64!!", "A".repeat(4096), "/w=="}) {
+            byte[] body = client.get().uri("/api/v1/artifacts/" + digest + "/chunks/0")
+                    .header(SwarmHeaders.REQUESTER, "someone-unknown").header(HoldingsHeader.NAME, holdings)
+                    .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+            assertThat(body).as(holdings.length() > 20 ? "a 4 KiB bitfield" : holdings).isEqualTo(first);
+        }
     }
 
     @Test
