@@ -153,11 +153,9 @@ class ChunkRoute implements NettyRouteProvider {
     /** A downloader that names itself and its bitfield tells a server fetching the same artifact what it holds. */
     private void learnRequesterHoldings(HttpServerRequest request, Digest digest) {
         String requester = request.requestHeaders().get(SwarmHeaders.REQUESTER);
-        if (requester != null && !requester.isEmpty()) {
-            java.util.BitSet holdings = HoldingsHeader.decode(request.requestHeaders().get(HoldingsHeader.NAME));
-            if (holdings != null) {
-                swarm.peerAnnounced(digest, requester, holdings);
-            }
+        String holdings = request.requestHeaders().get(HoldingsHeader.NAME);
+        if (requester != null && !requester.isEmpty() && holdings != null) {
+            swarm.peerAnnounced(digest, requester, holdings);
         }
     }
 

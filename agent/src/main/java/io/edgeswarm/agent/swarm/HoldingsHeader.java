@@ -28,7 +28,7 @@ public final class HoldingsHeader {
     }
 
     /** The bitfield a header names; null if there is none or it is malformed, which only costs a poll. */
-    public static BitSet decode(String value) {
+    static BitSet decode(String value) {
         if (value == null || value.length() > 4 * (MAX_BYTES / 3 + 1)) {
             return null;
         }

@@ -175,12 +175,17 @@ public class SwarmService implements SwarmContext, DisposableBean {
     }
 
     /**
-     * A peer that asked this agent for a chunk said what it holds of the artifact: if this agent is fetching it too,
-     * its download learns that at once instead of at its next poll.
+     * A peer that asked this agent for a chunk said what it holds of the artifact ({@link HoldingsHeader} value): if
+     * this agent is fetching it too, its download learns that at once instead of at its next poll. Decoded only then,
+     * since most chunk requests reach agents that are not fetching (origins, complete holders).
      */
-    public void peerAnnounced(Digest digest, String peerId, BitSet holdings) {
+    public void peerAnnounced(Digest digest, String peerId, String holdingsHeader) {
         Download download = active.get(digest);
-        if (download != null && !peerId.equals(identity.nodeId())) {
+        if (download == null || peerId.equals(identity.nodeId())) {
+            return;
+        }
+        BitSet holdings = HoldingsHeader.decode(holdingsHeader);
+        if (holdings != null) {
             download.peerAnnounced(peerId, holdings);
         }
     }
