@@ -133,7 +133,8 @@ class DashboardBrowserIT {
     void distributionFormRefusesAWrongTokenAndStartsACampaignWithTheRightOne() {
         browser.get(base + "/distributions");
         fillForm(digest, "zone-b", "wrong-token");
-        assertThat(browser.findElement(By.id("form-error")).getText()).contains("rejected");
+        // The submit reloads the page, and with the eager load strategy the answer may not be rendered yet.
+        eventually(() -> assertThat(browser.findElement(By.id("form-error")).getText()).contains("rejected"));
 
         fillForm(digest, "zone-b", Agents.WRITE_TOKEN);
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.getCurrentUrl().contains("/distributions/"));
@@ -187,7 +188,10 @@ class DashboardBrowserIT {
     /** Asserts until it holds: the live part is re-rendered every poll, so elements may go stale between reads. */
     private static void eventually(org.awaitility.core.ThrowingRunnable assertion) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .ignoreException(StaleElementReferenceException.class).untilAsserted(assertion);
+                // A page that is still loading has no such element yet, or just replaced it.
+                .ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
+                        || e instanceof org.openqa.selenium.NoSuchElementException)
+                .untilAsserted(assertion);
     }
 
     private List<String> rowIds(String table) {
