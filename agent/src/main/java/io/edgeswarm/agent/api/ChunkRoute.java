@@ -132,6 +132,7 @@ class ChunkRoute implements NettyRouteProvider {
             throw new ChunkSentAlreadyException(index, claim.askInstead());
         }
         headers(response, artifact, region, etag);
+        response.header(SwarmHeaders.UPLOADS, Integer.toString(uploadSlots.inUse()));
         String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
         String locality = requesterZone == null ? "unknown" : requesterZone.equals(zone) ? "same_zone" : "cross_zone";
         Mono<Void> body = region.length() == 0 ? response.send().then()

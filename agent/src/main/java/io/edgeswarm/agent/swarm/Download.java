@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,8 @@ public final class Download {
     private static final long FAILURE_BACKOFF_MS = 2_000;
     /** How long an origin's list of unsent chunks steers what we ask it for; after that we ask freely again. */
     private static final long ASK_INSTEAD_TTL_MS = 1_000;
+    /** A peer's own count of its uploads steers requests for this long; a chunk takes about a second to arrive. */
+    private static final long UPLOADS_FRESH_MS = 1_000;
     /**
      * Before fetching across zones, give this zone's other members time to announce that they fetch too (holdings
      * are announced at most once a second, then gossiped), so the WAN share is split among all of them from the
@@ -68,6 +69,9 @@ public final class Download {
         /** The peer has this artifact, whole or partial (its bitfield answered). */
         boolean present;
         long bytesFrom;
+        /** Uploads the peer had in progress when it last served us a chunk; -1 until it says. */
+        int uploads = -1;
+        long uploadsAt;
 
         PeerState(Peer peer) {
             this.peer = peer;
@@ -86,6 +90,7 @@ public final class Download {
     private final Digest digest;
     private final SwarmContext context;
     private final PiecePicker picker;
+    private final PeerChooser chooser;
     private final Map<String, PeerState> peers = new HashMap<>();
     private final Map<Integer, Map<String, Disposable>> inFlight = new HashMap<>();
     private final Sinks.One<StoredArtifact> opened = Sinks.one();
@@ -114,7 +119,9 @@ public final class Download {
     Download(Digest digest, SwarmContext context, StoredArtifact existing) {
         this.digest = digest;
         this.context = context;
-        this.picker = new PiecePicker(new SplittableRandom());
+        SplittableRandom random = new SplittableRandom();
+        this.picker = new PiecePicker(random.split());
+        this.chooser = new PeerChooser(random.split());
         this.startedAt = context.now();
         this.lastProgressAt = startedAt;
         this.zoneProgressAt = startedAt;
@@ -427,42 +434,62 @@ public final class Download {
         }
     }
 
+    /**
+     * Hands out the request budget. Peers are taken by class: this zone before others, and peers that alone hold
+     * chunks we lack (the origin, early on) before the rest, or a budget spent on many peers would leave the origin
+     * idle. Within a class each request goes to the less loaded of two peers drawn at random ({@link PeerChooser}),
+     * so the swarm's uploads stay evenly busy instead of every downloader crowding the peers that looked fastest.
+     */
     private void schedule(long now) {
         int limit = context.settings().requestsPerArtifact();
+        int inFlightNow = totalInFlight();
+        if (inFlightNow >= limit) {
+            return;
+        }
         int perPeer = context.settings().requestsPerPeer();
         String zone = context.zone();
-        List<PeerState> ordered = new ArrayList<>(peers.values());
-        ordered.removeIf(p -> !p.usable(now));
-        // Rarest first across peers, not only within one: a peer that is the only source of chunks we lack (the
-        // origin, early on) is served from the request budget before peers whose chunks others have too, or a
-        // budget spent on many slower peers would leave the origin idle.
         BitSet rareWanted = (BitSet) availability.soleHolder().clone();
         rareWanted.andNot(local.bitfield().snapshot());
-        ordered.sort(Comparator.<PeerState>comparingInt(p -> p.peer.zone().equals(zone) ? 0 : 1)
-                .thenComparingInt(p -> p.has.intersects(rareWanted) ? 0 : 1)
-                .thenComparing(p -> -p.score.value(p.peer.load()))
-                .thenComparing(p -> p.score.measured() ? p.score.latencyMillis() : 0));
         double best = 0;
-        for (PeerState p : ordered) {
-            best = Math.max(best, p.score.value(p.peer.load()));
+        for (PeerState p : peers.values()) {
+            if (p.usable(now)) {
+                best = Math.max(best, p.score.value(p.peer.load()));
+            }
         }
-        boolean assigned = true;
-        while (assigned && totalInFlight() < limit) {
-            assigned = false;
-            for (PeerState peer : ordered) {
-                if (totalInFlight() >= limit) {
-                    break;
-                }
-                if (peer.inFlight >= PeerScore.allowance(peer.score.value(peer.peer.load()), best, perPeer)) {
-                    continue;
-                }
+        List<List<PeerState>> classes = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
+        for (PeerState p : peers.values()) {
+            if (p.usable(now) && p.inFlight < PeerScore.allowance(p.score.value(p.peer.load()), best, perPeer)) {
+                int otherZone = p.peer.zone().equals(zone) ? 0 : 2;
+                classes.get(otherZone + (p.has.intersects(rareWanted) ? 0 : 1)).add(p);
+            }
+        }
+        for (List<PeerState> candidates : classes) {
+            while (inFlightNow < limit && !candidates.isEmpty()) {
+                int index = chooser.choose(candidates, p -> expectedUploads(p, now));
+                PeerState peer = candidates.get(index);
                 int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now));
                 if (chunk >= 0) {
                     request(peer, chunk);
-                    assigned = true;
+                    inFlightNow++;
+                }
+                if (chunk < 0 || peer.inFlight >= PeerScore.allowance(peer.score.value(peer.peer.load()), best,
+                        perPeer)) {
+                    // Swap-remove: order within a class does not matter, the choice is random.
+                    candidates.set(index, candidates.get(candidates.size() - 1));
+                    candidates.remove(candidates.size() - 1);
                 }
             }
         }
+    }
+
+    /**
+     * Uploads a peer is likely busy with: what it said with its last chunk, while that is fresh, plus what we have
+     * asked of it since. A peer not heard from lately counts as idle, so it is tried again and tells us.
+     */
+    private static double expectedUploads(PeerState peer, long now) {
+        boolean fresh = peer.uploads >= 0 && now - peer.uploadsAt <= UPLOADS_FRESH_MS;
+        return (fresh ? peer.uploads : 0) + peer.inFlight;
     }
 
     /** What a peer may be asked for now: the zone rule, and an origin's own wishes. Null allows everything. */
@@ -531,7 +558,7 @@ public final class Download {
     }
 
     /** What is kept of a reply once its bytes are verified and on disk. */
-    private record StoredChunk(int length, boolean fromOrigin, long latencyNanos, BitSet holdings) {
+    private record StoredChunk(int length, boolean fromOrigin, long latencyNanos, BitSet holdings, int uploads) {
     }
 
     /** Verifies and writes a reply straight from the buffers it arrived in, then gives them back. */
@@ -540,7 +567,8 @@ public final class Download {
             List<ByteBuffer> buffers = new ArrayList<>();
             parts.forEachRemaining(buffers::add);
             context.store().putChunk(digest, chunk, buffers.toArray(ByteBuffer[]::new));
-            return new StoredChunk(reply.length(), reply.fromOrigin(), reply.latencyNanos(), reply.holdings());
+            return new StoredChunk(reply.length(), reply.fromOrigin(), reply.latencyNanos(), reply.holdings(),
+                    reply.uploads());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -566,6 +594,10 @@ public final class Download {
         }
         if (reply.holdings() != null && reply.holdings().length() <= manifest.chunkCount()) {
             learned(peer, true, reply.holdings(), "reply");
+        }
+        if (reply.uploads() >= 0) {
+            peer.uploads = reply.uploads();
+            peer.uploadsAt = context.now();
         }
         peer.score.sample(length, (context.now() - started) * 1_000_000L, reply.latencyNanos());
         peer.bytesFrom += length;

@@ -75,10 +75,11 @@ public class PeerClient {
 
     /**
      * One chunk's bytes, whether the peer is an origin of the artifact, how long its first answer took, and the
-     * peer's bitfield when it sent one (null otherwise). The body is the network's own pooled buffers, joined without
-     * a copy: whoever takes a reply must {@link #release()} it.
+     * peer's bitfield when it sent one (null otherwise), and the uploads it had in progress ({@code -1} if it did not
+     * say). The body is the network's own pooled buffers, joined without a copy: whoever takes a reply must
+     * {@link #release()} it.
      */
-    record ChunkReply(DataBuffer body, boolean fromOrigin, long latencyNanos, BitSet holdings) {
+    record ChunkReply(DataBuffer body, boolean fromOrigin, long latencyNanos, BitSet holdings, int uploads) {
 
         int length() {
             return body.readableByteCount();
@@ -126,7 +127,9 @@ public class PeerClient {
                 }
                 boolean origin = Boolean.parseBoolean(headers.get(SwarmHeaders.ORIGIN));
                 BitSet holdings = HoldingsHeader.decode(headers.get(HoldingsHeader.NAME));
-                return body.retain().map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency, holdings));
+                int uploads = uploads(headers);
+                return body.retain().map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency, holdings,
+                        uploads));
             }).timeout(timeout);
         });
     }
@@ -135,6 +138,16 @@ public class PeerClient {
         try {
             String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
             return value == null ? -1 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The serving peer's uploads in progress; -1 when absent or not a count, which only loses a hint. */
+    private static int uploads(HttpHeaders headers) {
+        try {
+            String value = headers.get(SwarmHeaders.UPLOADS);
+            return value == null ? -1 : Math.max(-1, Integer.parseInt(value));
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -12,6 +12,11 @@ public final class SwarmHeaders {
     public static final String REQUESTER = "Edgeswarm-Node";
     /** Sent with a chunk: {@code true} when the serving agent is an origin of the artifact (it was published there). */
     public static final String ORIGIN = "Edgeswarm-Origin";
+    /**
+     * Sent with a chunk: how many chunk uploads the serving agent has in progress, this one included. Downloaders
+     * spread their requests by it; gossiped load is a second or more old, this is as fresh as the reply.
+     */
+    public static final String UPLOADS = "Edgeswarm-Uploads";
 
     private SwarmHeaders() {
     }

@@ -168,6 +168,8 @@ class ArtifactApiTest extends RunningAgentTest {
                 // The server's bitfield rides along, so downloaders need not poll it: all three chunks are here.
                 .expectHeader().value(HoldingsHeader.NAME, held -> assertThat(java.util.BitSet.valueOf(
                         java.util.Base64.getDecoder().decode(held))).hasToString("{0, 1, 2}"))
+                // So does its count of uploads in progress, this one included (nothing else is being served).
+                .expectHeader().valueEquals(SwarmHeaders.UPLOADS, "1")
                 .expectBody(byte[].class).returnResult().getResponseBody();
         assertThat(body).isEqualTo(last);
     }
