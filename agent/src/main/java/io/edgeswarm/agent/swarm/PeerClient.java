@@ -3,7 +3,9 @@ package io.edgeswarm.agent.swarm;
 import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.security.PeerTls;
 import io.edgeswarm.agent.storage.Manifest;
-import io.netty.buffer.ByteBufAllocator;
+import io.edgeswarm.agent.config.NetworkBuffers;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -21,6 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,7 +48,7 @@ public class PeerClient {
     private final WebClient client;
     /** The peer client for chunk requests: every one names this agent's zone, so holders can count locality. */
     private final HttpClient chunkHttp;
-    private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(ByteBufAllocator.DEFAULT);
+    private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(NetworkBuffers.ALLOCATOR);
     private final JsonMapper json;
 
     public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls, JsonMapper json) {
@@ -52,7 +56,8 @@ public class PeerClient {
         String zone = identity.zone();
         HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).maxIdleTime(POOL_MAX_IDLE).build())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS));
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+                .option(ChannelOption.ALLOCATOR, NetworkBuffers.ALLOCATOR));
         this.chunkHttp = http.headers(headers -> headers.set(SwarmHeaders.REQUESTER_ZONE, zone)
                 .set(SwarmHeaders.REQUESTER, identity.nodeId()));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
@@ -104,19 +109,19 @@ public class PeerClient {
                 : chunkHttp.headers(headers -> headers.set(HoldingsHeader.NAME, ourHoldings));
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            return http.get().uri(uri).responseSingle((response, body) -> {
+            return http.get().uri(uri).response((response, body) -> {
                 long latency = System.nanoTime() - started;
                 int status = response.status().code();
                 if (status == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-                    return body.asByteArray().then(Mono.error(new PeerBusyException(peer.id())));
+                    return body.then(Mono.error(new PeerBusyException(peer.id())));
                 }
                 if (status == HttpStatus.CONFLICT.value()) {
-                    return body.asByteArray().map(this::askInstead).defaultIfEmpty("")
+                    return body.aggregate().asByteArray().map(this::askInstead).defaultIfEmpty("")
                             .flatMap(askInstead -> Mono.error(new SentAlreadyException(peer.id(), index,
                                     askInstead.isEmpty() ? null : askInstead)));
                 }
                 if (status != HttpStatus.OK.value()) {
-                    return body.asByteArray().then(Mono.error(new ChunkRefusedException(peer.id(), index, status,
+                    return body.then(Mono.error(new ChunkRefusedException(peer.id(), index, status,
                             response.status().reasonPhrase())));
                 }
                 HttpHeaders headers = response.responseHeaders();
@@ -128,9 +133,32 @@ public class PeerClient {
                 boolean origin = Boolean.parseBoolean(headers.get(SwarmHeaders.ORIGIN));
                 BitSet holdings = HoldingsHeader.decode(headers.get(HoldingsHeader.NAME));
                 int uploads = uploads(headers);
-                return body.retain().map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency, holdings,
+                return collect(body).map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency, holdings,
                         uploads));
-            }).timeout(timeout);
+            }).singleOrEmpty().timeout(timeout);
+        });
+    }
+
+    /**
+     * A body's buffers as they arrived, joined without a copy. Reactor Netty's own aggregation joins them in a
+     * composite of at most 16 parts, and a 1 MiB chunk arrives in about a hundred: the composite then copies it all
+     * into one freshly allocated buffer. The parts are released if the body fails or the request is cancelled before
+     * the composite is handed on.
+     */
+    private static Mono<ByteBuf> collect(ByteBufFlux body) {
+        return Mono.defer(() -> {
+            CompositeByteBuf parts = NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Integer.MAX_VALUE);
+            AtomicBoolean handedOn = new AtomicBoolean();
+            return body.doOnNext(part -> parts.addComponent(true, part.retain()))
+                    .then(Mono.fromSupplier(() -> {
+                        handedOn.set(true);
+                        return (ByteBuf) parts;
+                    }))
+                    .doFinally(signal -> {
+                        if (!handedOn.get()) {
+                            parts.release();
+                        }
+                    });
         });
     }
 
