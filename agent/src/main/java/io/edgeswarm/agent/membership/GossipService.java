@@ -120,7 +120,8 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
             // time in a 16-agent transfer.
             Member member = event.member();
             if (event.type() == MembershipEvent.Type.UPDATED) {
-                log.debug("Member {} updated ({}, incarnation {})", member.id(), member.address(), member.incarnation());
+                log.debug("Member {} updated ({}, incarnation {})", member.id(), member.address(),
+                        member.incarnation());
             } else {
                 log.info("Member {} {} ({}, incarnation {})", member.id(), event.type().name().toLowerCase(),
                         member.address(), member.incarnation());

@@ -459,7 +459,7 @@ public final class Download {
         List<List<PeerState>> classes = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
                 new ArrayList<>());
         for (PeerState p : peers.values()) {
-            if (p.usable(now) && p.inFlight < PeerScore.allowance(p.score.value(p.peer.load()), best, perPeer)) {
+            if (p.usable(now) && p.inFlight < allowance(p, best, perPeer)) {
                 int otherZone = p.peer.zone().equals(zone) ? 0 : 2;
                 classes.get(otherZone + (p.has.intersects(rareWanted) ? 0 : 1)).add(p);
             }
@@ -473,14 +473,17 @@ public final class Download {
                     request(peer, chunk);
                     inFlightNow++;
                 }
-                if (chunk < 0 || peer.inFlight >= PeerScore.allowance(peer.score.value(peer.peer.load()), best,
-                        perPeer)) {
+                if (chunk < 0 || peer.inFlight >= allowance(peer, best, perPeer)) {
                     // Swap-remove: order within a class does not matter, the choice is random.
                     candidates.set(index, candidates.get(candidates.size() - 1));
                     candidates.remove(candidates.size() - 1);
                 }
             }
         }
+    }
+
+    private static int allowance(PeerState peer, double best, int perPeer) {
+        return PeerScore.allowance(peer.score.value(peer.peer.load()), best, perPeer);
     }
 
     /**

@@ -5,7 +5,6 @@ import io.edgeswarm.agent.security.PeerTls;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.config.NetworkBuffers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -142,24 +140,14 @@ public class PeerClient {
     /**
      * A body's buffers as they arrived, joined without a copy. Reactor Netty's own aggregation joins them in a
      * composite of at most 16 parts, and a 1 MiB chunk arrives in about a hundred: the composite then copies it all
-     * into one freshly allocated buffer. The parts are released if the body fails or the request is cancelled before
-     * the composite is handed on.
+     * into one freshly allocated buffer. Parts received before an error or a cancellation (a timeout, an endgame
+     * loser) are released by the discard hook, as in Reactor Netty's aggregation.
      */
     private static Mono<ByteBuf> collect(ByteBufFlux body) {
-        return Mono.defer(() -> {
-            CompositeByteBuf parts = NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Integer.MAX_VALUE);
-            AtomicBoolean handedOn = new AtomicBoolean();
-            return body.doOnNext(part -> parts.addComponent(true, part.retain()))
-                    .then(Mono.fromSupplier(() -> {
-                        handedOn.set(true);
-                        return (ByteBuf) parts;
-                    }))
-                    .doFinally(signal -> {
-                        if (!handedOn.get()) {
-                            parts.release();
-                        }
-                    });
-        });
+        return body.retain().collectList()
+                .doOnDiscard(ByteBuf.class, ByteBuf::release)
+                .map(parts -> NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Math.max(1, parts.size()))
+                        .addComponents(true, parts));
     }
 
     private static long contentLength(HttpHeaders headers) {
