@@ -165,7 +165,7 @@ public record EdgeswarmProperties(
     /**
      * @param chunkSize chunk size for newly published artifacts; with {@code chunk-sizing=auto}, the largest size
      * @param chunkSizing {@code fixed}: every artifact gets {@code chunk-size}; {@code auto}: about 1024 chunks per
-     *     artifact, from 1 MiB up to {@code chunk-size} (see {@code ChunkSizing})
+     *     artifact, from 512 KiB up to {@code chunk-size} (see {@code ChunkSizing})
      * @param maxUploadRate bytes per second this agent serves to peers; unset means unlimited
      * @param maxDownloadRate bytes per second this agent fetches from peers; unset means unlimited
      * @param uploadSlots chunks served to peers at once; beyond this peers get 503 and go elsewhere

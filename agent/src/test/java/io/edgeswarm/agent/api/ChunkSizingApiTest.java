@@ -14,12 +14,12 @@ class ChunkSizingApiTest extends RunningAgentTest {
     private static final int MIB = 1024 * 1024;
 
     @Test
-    void aPublishOfAnnouncedLengthGetsAboutAThousandChunksOfAtLeastOneMiB() {
+    void aPublishOfAnnouncedLengthGetsAboutAThousandChunksOfAtLeastHalfAMiB() {
         client.put().uri("/api/v1/artifacts?name=auto/small.bin").bodyValue(randomBytes(3 * MIB + 1, 120))
                 .exchange()
                 .expectStatus().isCreated()
                 .expectBody()
-                .jsonPath("$.chunkSize").isEqualTo(MIB)
-                .jsonPath("$.chunkCount").isEqualTo(4);
+                .jsonPath("$.chunkSize").isEqualTo(MIB / 2)
+                .jsonPath("$.chunkCount").isEqualTo(7);
     }
 }

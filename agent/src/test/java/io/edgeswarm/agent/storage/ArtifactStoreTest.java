@@ -59,8 +59,8 @@ class ArtifactStoreTest {
         Manifest announced = store.publish(new ArtifactName("sized"), buffers(content, 65536), content.length).block();
         Manifest unannounced = store.publish(new ArtifactName("unsized"), buffers(randomBytes(1024, 7), 512)).block();
 
-        assertThat(announced.chunkSize()).isEqualTo(1024 * 1024);
-        assertThat(announced.chunkCount()).isEqualTo(4);
+        assertThat(announced.chunkSize()).isEqualTo(512 * 1024);
+        assertThat(announced.chunkCount()).isEqualTo(7);
         assertThat(unannounced.chunkSize()).isEqualTo(4 * 1024 * 1024);
     }
 

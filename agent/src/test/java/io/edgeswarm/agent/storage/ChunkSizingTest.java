@@ -12,10 +12,11 @@ class ChunkSizingTest {
     private static final long MIB = 1024 * 1024;
     private static final ChunkSizing AUTO = ChunkSizing.auto(4 * (int) MIB);
 
-    @ParameterizedTest(name = "{0} MiB -> {1} MiB chunks")
-    @CsvSource({"0, 1", "1, 1", "100, 1", "256, 1", "1024, 1", "1025, 2", "2048, 2", "3000, 4", "51200, 4"})
-    void autoAimsAtAboutAThousandChunksUpToTheConfiguredSize(long artifactMib, int chunkMib) {
-        assertThat(AUTO.forArtifact(artifactMib * MIB)).isEqualTo(chunkMib * (int) MIB);
+    @ParameterizedTest(name = "{0} MiB -> {1} KiB chunks")
+    @CsvSource({"0, 512", "1, 512", "100, 512", "256, 512", "512, 512", "513, 1024", "1024, 1024", "1025, 2048",
+        "2048, 2048", "3000, 4096", "51200, 4096"})
+    void autoAimsAtAboutAThousandChunksOfAtLeastHalfAMiBUpToTheConfiguredSize(long artifactMib, int chunkKib) {
+        assertThat(AUTO.forArtifact(artifactMib * MIB)).isEqualTo(chunkKib * 1024);
     }
 
     @Test
