@@ -258,8 +258,24 @@ public final class ArtifactStore {
             }
             artifact.bitfield().set(index);
         }
+        advanceWholeDigest(artifact, index, parts);
         changed(digest);
         completeIfWhole(artifact);
+    }
+
+    /** Hashes the whole content on as far as chunks have arrived in order, so completion has little left to read. */
+    private static void advanceWholeDigest(StoredArtifact artifact, int index, ByteBuffer[] parts) {
+        WholeDigest whole = artifact.wholeDigest();
+        if (whole == null) {
+            return;
+        }
+        try {
+            whole.stored(index, parts, artifact.bitfield(), artifact.dataFile());
+        } catch (IOException e) {
+            // The chunk is stored; the check at completion reads the file from the start and reports what fails.
+            log.warn("Reading back chunks of {} for its whole digest failed; the file is checked when complete: {}",
+                    artifact.digest().shortForm(), e.toString());
+        }
     }
 
     /**
@@ -276,13 +292,17 @@ public final class ArtifactStore {
             if (artifact.isComplete() || !artifact.bitfield().isComplete()) {
                 return;
             }
-            whole = StoreRecovery.hashFile(artifact.dataFile(), artifact.manifest().size());
+            WholeDigest advanced = artifact.wholeDigest();
+            int hashedAhead = advanced == null ? 0 : advanced.hashedChunks();
+            whole = advanced != null ? advanced.finish(artifact.dataFile())
+                    : StoreRecovery.hashFile(artifact.dataFile(), artifact.manifest().size());
             if (whole.equals(artifact.digest())) {
                 Files.deleteIfExists(StoreLayout.bitfield(artifact.dir()));
                 AtomicFiles.fsyncDirectory(artifact.dir());
                 artifact.markComplete();
                 changed(artifact.digest());
-                log.info("Artifact {} is complete and verified", artifact.digest());
+                log.info("Artifact {} is complete and verified ({} of {} chunks hashed whole as they arrived)",
+                        artifact.digest(), hashedAhead, artifact.manifest().chunkCount());
                 return;
             }
         }

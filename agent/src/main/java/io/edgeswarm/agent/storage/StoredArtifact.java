@@ -12,6 +12,8 @@ public final class StoredArtifact {
     private volatile boolean complete;
     private volatile Instant lastAccess;
     private final boolean origin;
+    /** The whole digest so far while chunks arrive; null once complete. */
+    private volatile WholeDigest wholeDigest;
 
     StoredArtifact(Manifest manifest, Path dir, Bitfield held, boolean complete, Instant lastAccess, boolean origin) {
         this.origin = origin;
@@ -20,6 +22,7 @@ public final class StoredArtifact {
         this.held = held;
         this.complete = complete;
         this.lastAccess = lastAccess;
+        this.wholeDigest = complete ? null : new WholeDigest(manifest);
     }
 
     public Manifest manifest() {
@@ -88,6 +91,12 @@ public final class StoredArtifact {
 
     void markComplete() {
         complete = true;
+        wholeDigest = null;
+    }
+
+    /** The whole digest advanced as chunks arrive; null once complete. */
+    WholeDigest wholeDigest() {
+        return wholeDigest;
     }
 
     /** The region of the data file holding chunk {@code index}, which must be held. */

@@ -247,6 +247,80 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void chunksArrivingInOrderAreHashedWholeAsTheyArrive() throws IOException {
+        byte[] content = randomBytes(6 * CHUNK + 3, 21);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        StoredArtifact artifact = store.beginPartial(manifest);
+
+        for (int i = 0; i < manifest.chunkCount() - 1; i++) {
+            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+        assertThat(artifact.wholeDigest().hashedChunks()).isEqualTo(manifest.chunkCount() - 1);
+        int last = manifest.chunkCount() - 1;
+        store.putChunk(manifest.digest(), last, chunk(content, manifest, last));
+
+        assertThat(artifact.isComplete()).isTrue();
+        assertThat(artifact.wholeDigest()).isNull();
+    }
+
+    @Test
+    void chunksBeyondAGapAreHashedFromTheFileOnceItFillsABoundedNumberAtATime() throws IOException {
+        byte[] content = randomBytes(40 * CHUNK, 22);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        StoredArtifact artifact = store.beginPartial(manifest);
+        for (int i = 1; i <= 30; i++) {
+            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+        assertThat(artifact.wholeDigest().hashedChunks()).isZero();
+
+        store.putChunk(manifest.digest(), 0, chunk(content, manifest, 0));
+        assertThat(artifact.wholeDigest().hashedChunks()).isEqualTo(1 + WholeDigest.MAX_CATCH_UP_CHUNKS);
+
+        for (int i = 31; i < manifest.chunkCount(); i++) {
+            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+        assertThat(artifact.isComplete()).isTrue();
+    }
+
+    @Test
+    void aPartialArtifactResumedAfterRestartHashesItsEarlierChunksFromTheFile() throws IOException {
+        byte[] content = randomBytes(5 * CHUNK + 9, 23);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore first = open();
+        first.beginPartial(manifest);
+        for (int i = 0; i < 3; i++) {
+            first.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+
+        ArtifactStore resumed = open();
+        for (int i = 3; i < manifest.chunkCount(); i++) {
+            resumed.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
+
+        assertThat(resumed.require(manifest.digest()).isComplete()).isTrue();
+    }
+
+    @Test
+    void chunksThatAllMatchAManifestWhoseWholeDigestIsWrongLeaveNothingStored() throws IOException {
+        byte[] content = randomBytes(3 * CHUNK + 5, 24);
+        Manifest honest = manifestOf(content);
+        Digest wrong = manifestOf(randomBytes(10, 25)).digest();
+        Manifest lying = new Manifest(wrong, honest.name(), honest.size(), honest.chunkSize(), honest.chunks());
+        ArtifactStore store = open();
+        store.beginPartial(lying);
+        for (int i = 0; i < lying.chunkCount() - 1; i++) {
+            store.putChunk(wrong, i, chunk(content, lying, i));
+        }
+
+        assertThatThrownBy(() -> store.putChunk(wrong, lying.chunkCount() - 1,
+                chunk(content, lying, lying.chunkCount() - 1)))
+                .isInstanceOf(ChunkVerificationException.class);
+        assertThat(store.find(wrong)).isEmpty();
+    }
+
+    @Test
     void chunkThatDoesNotMatchTheManifestIsRefused() throws IOException {
         byte[] content = randomBytes(2 * CHUNK, 15);
         Manifest manifest = manifestOf(content);
