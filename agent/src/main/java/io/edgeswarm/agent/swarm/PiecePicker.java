@@ -7,13 +7,20 @@ import java.util.random.RandomGenerator;
 /**
  * Chooses the next chunk to ask a given peer for (Cohen, "Incentives build robustness in BitTorrent", section 2.3):
  * the first few chunks at random so a newcomer soon has something to share, then rarest first among what the peer
- * has, random among equals; in endgame, chunks already requested elsewhere get a second request. Zone rules decide
- * which chunks a peer in another zone may be asked for at all. Pure: the caller owns the state.
+ * has, random among the lowest-numbered few of equals; in endgame, chunks already requested elsewhere get a second
+ * request. Zone rules decide which chunks a peer in another zone may be asked for at all. Pure: the caller owns the
+ * state.
  */
 public final class PiecePicker {
 
     /** Chunks picked at random before rarest-first takes over. */
     static final int RANDOM_FIRST = 4;
+    /**
+     * Equally rare chunks are drawn from the lowest-numbered few, not from all: chunks then arrive nearly in order, so
+     * the whole digest advances with them (the check at completion has little left to hash), while downloaders asking
+     * the origin for chunks nobody else has yet still seldom ask for the same one.
+     */
+    static final int TIE_WINDOW = 8;
     /** Requests for one chunk at most, in endgame. */
     static final int ENDGAME_DUPLICATES = 2;
 
@@ -82,8 +89,8 @@ public final class PiecePicker {
                 best = c;
                 bestRarity = rarity;
                 ties = 1;
-            } else if (rarity == bestRarity && random.nextInt(++ties) == 0) {
-                best = c; // reservoir sampling: uniform among equals
+            } else if (rarity == bestRarity && ties < TIE_WINDOW && random.nextInt(++ties) == 0) {
+                best = c; // reservoir sampling: uniform among the lowest-numbered equals
             }
         }
         return best;

@@ -85,6 +85,28 @@ class PiecePickerTest {
     }
 
     @Test
+    void equallyRareChunksAreDrawnFromTheLowestNumberedFew() {
+        FakeView view = new FakeView(100);
+        view.held.set(0, 5);
+        java.util.Arrays.fill(view.holders, 3);
+        view.holders[60] = 2;
+        view.holders[90] = 2;
+        Set<Integer> picks = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            picks.add(picker.next(view, "p", all(100), null));
+        }
+        assertThat(picks).containsExactlyInAnyOrder(60, 90);
+
+        view.holders[60] = 3;
+        view.holders[90] = 3;
+        picks.clear();
+        for (int i = 0; i < 200; i++) {
+            picks.add(picker.next(view, "p", all(100), null));
+        }
+        assertThat(picks).hasSize(PiecePicker.TIE_WINDOW).allMatch(c -> c >= 5 && c < 5 + PiecePicker.TIE_WINDOW);
+    }
+
+    @Test
     void onlyChunksThePeerHasAreAskedFor() {
         FakeView view = new FakeView(10);
         BitSet peerHas = new BitSet();
