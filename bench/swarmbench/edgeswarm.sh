@@ -22,7 +22,7 @@
 #                   have served a few GiB spend half the CPU per byte (docs/benchmarks.md). Raise SB_READY_TIMEOUT.
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
-#                   1 to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
+#                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
 #                   ES_OPTS="--edgeswarm.transfer.chunk-size=2MB" for fixed 2 MB chunks
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
 set -u
