@@ -292,10 +292,9 @@ public final class ArtifactStore {
             if (artifact.isComplete() || !artifact.bitfield().isComplete()) {
                 return;
             }
-            WholeDigest advanced = artifact.wholeDigest();
-            int hashedAhead = advanced == null ? 0 : advanced.hashedChunks();
-            whole = advanced != null ? advanced.finish(artifact.dataFile())
-                    : StoreRecovery.hashFile(artifact.dataFile(), artifact.manifest().size());
+            WholeDigest advanced = artifact.wholeDigest(); // set while incomplete
+            int hashedAhead = advanced.hashedChunks();
+            whole = advanced.finish(artifact.dataFile());
             if (whole.equals(artifact.digest())) {
                 Files.deleteIfExists(StoreLayout.bitfield(artifact.dir()));
                 AtomicFiles.fsyncDirectory(artifact.dir());

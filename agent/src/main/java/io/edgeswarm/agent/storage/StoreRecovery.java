@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 final class StoreRecovery {
 
     private static final Logger log = LoggerFactory.getLogger(StoreRecovery.class);
-    private static final int READ_BUFFER = 1 << 20;
 
     private final StoreLayout layout;
     private final Clock clock;
@@ -113,25 +111,5 @@ final class StoreRecovery {
             }
         }
         return dropped;
-    }
-
-    /** SHA-256 of the first {@code size} bytes of a file, read in 1 MiB blocks. */
-    static Digest hashFile(Path file, long size) throws IOException {
-        MessageDigest digest = ChunkingHasher.sha256();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
-            long position = 0;
-            while (position < size) {
-                buffer.clear().limit((int) Math.min(READ_BUFFER, size - position));
-                int read = channel.read(buffer, position);
-                if (read < 0) {
-                    throw new IOException(file + " ends at " + position + " of " + size + " bytes");
-                }
-                position += read;
-                buffer.flip();
-                digest.update(buffer);
-            }
-        }
-        return Digest.of(digest.digest());
     }
 }

@@ -208,9 +208,7 @@ class ArtifactStoreTest {
         ArtifactStore store = open();
         store.beginPartial(manifest);
 
-        for (int i = 0; i < manifest.chunkCount(); i++) {
-            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(store, manifest, content, 0, manifest.chunkCount());
 
         StoredArtifact artifact = store.require(manifest.digest());
         assertThat(artifact.isComplete()).isTrue();
@@ -253,9 +251,7 @@ class ArtifactStoreTest {
         ArtifactStore store = open();
         StoredArtifact artifact = store.beginPartial(manifest);
 
-        for (int i = 0; i < manifest.chunkCount() - 1; i++) {
-            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(store, manifest, content, 0, manifest.chunkCount() - 1);
         assertThat(artifact.wholeDigest().hashedChunks()).isEqualTo(manifest.chunkCount() - 1);
         int last = manifest.chunkCount() - 1;
         store.putChunk(manifest.digest(), last, chunk(content, manifest, last));
@@ -270,17 +266,13 @@ class ArtifactStoreTest {
         Manifest manifest = manifestOf(content);
         ArtifactStore store = open();
         StoredArtifact artifact = store.beginPartial(manifest);
-        for (int i = 1; i <= 30; i++) {
-            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(store, manifest, content, 1, 31);
         assertThat(artifact.wholeDigest().hashedChunks()).isZero();
 
         store.putChunk(manifest.digest(), 0, chunk(content, manifest, 0));
         assertThat(artifact.wholeDigest().hashedChunks()).isEqualTo(1 + WholeDigest.MAX_CATCH_UP_CHUNKS);
 
-        for (int i = 31; i < manifest.chunkCount(); i++) {
-            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(store, manifest, content, 31, manifest.chunkCount());
         assertThat(artifact.isComplete()).isTrue();
     }
 
@@ -290,14 +282,10 @@ class ArtifactStoreTest {
         Manifest manifest = manifestOf(content);
         ArtifactStore first = open();
         first.beginPartial(manifest);
-        for (int i = 0; i < 3; i++) {
-            first.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(first, manifest, content, 0, 3);
 
         ArtifactStore resumed = open();
-        for (int i = 3; i < manifest.chunkCount(); i++) {
-            resumed.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(resumed, manifest, content, 3, manifest.chunkCount());
 
         assertThat(resumed.require(manifest.digest()).isComplete()).isTrue();
     }
@@ -356,9 +344,7 @@ class ArtifactStoreTest {
         Manifest manifest = manifestOf(content);
         ArtifactStore store = open();
         store.beginPartial(manifest);
-        for (int i = 0; i < 2; i++) {
-            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
-        }
+        putChunks(store, manifest, content, 0, 2);
         // A torn write: the bitfield claims chunk 1 but its bytes on disk are damaged.
         try (RandomAccessFile data = new RandomAccessFile(
                 dir.resolve("artifacts").resolve(manifest.digest().hex()).resolve("data").toFile(), "rw")) {
@@ -391,6 +377,14 @@ class ArtifactStoreTest {
         ChunkingHasher hasher = new ChunkingHasher(CHUNK);
         hasher.update(ByteBuffer.wrap(content));
         return hasher.finish("partial/test");
+    }
+
+    /** Stores chunks {@code from} (inclusive) to {@code to} (exclusive) of {@code content}, in order. */
+    private static void putChunks(ArtifactStore store, Manifest manifest, byte[] content, int from, int to)
+            throws IOException {
+        for (int i = from; i < to; i++) {
+            store.putChunk(manifest.digest(), i, chunk(content, manifest, i));
+        }
     }
 
     private static ByteBuffer chunk(byte[] content, Manifest manifest, int index) {

@@ -76,12 +76,8 @@ class PiecePickerTest {
         FakeView view = new FakeView(100);
         java.util.Arrays.fill(view.holders, 5);
         view.holders[0] = 1;
-        Set<Integer> picks = new HashSet<>();
-        for (int i = 0; i < 20; i++) {
-            picks.add(picker.next(view, "p", all(100), null));
-        }
 
-        assertThat(picks).hasSizeGreaterThan(5);
+        assertThat(picks(view, 20)).hasSizeGreaterThan(5);
     }
 
     @Test
@@ -91,19 +87,21 @@ class PiecePickerTest {
         java.util.Arrays.fill(view.holders, 3);
         view.holders[60] = 2;
         view.holders[90] = 2;
-        Set<Integer> picks = new HashSet<>();
-        for (int i = 0; i < 50; i++) {
-            picks.add(picker.next(view, "p", all(100), null));
-        }
-        assertThat(picks).containsExactlyInAnyOrder(60, 90);
+        assertThat(picks(view, 50)).containsExactlyInAnyOrder(60, 90);
 
         view.holders[60] = 3;
         view.holders[90] = 3;
-        picks.clear();
-        for (int i = 0; i < 200; i++) {
-            picks.add(picker.next(view, "p", all(100), null));
+        assertThat(picks(view, 200)).hasSize(PiecePicker.TIE_WINDOW)
+                .allMatch(c -> c >= 5 && c < 5 + PiecePicker.TIE_WINDOW);
+    }
+
+    /** The distinct chunks of {@code times} picks from a peer that has everything. */
+    private Set<Integer> picks(FakeView view, int times) {
+        Set<Integer> picks = new HashSet<>();
+        for (int i = 0; i < times; i++) {
+            picks.add(picker.next(view, "p", all(view.chunkCount()), null));
         }
-        assertThat(picks).hasSize(PiecePicker.TIE_WINDOW).allMatch(c -> c >= 5 && c < 5 + PiecePicker.TIE_WINDOW);
+        return picks;
     }
 
     @Test
