@@ -44,13 +44,13 @@ final class WholeDigest {
             }
             next++;
         }
-        int caughtUp = 0;
+        int end = next;
+        while (end < manifest.chunkCount() && end - next < MAX_CATCH_UP_CHUNKS && held.has(end)) {
+            end++;
+        }
         try {
-            while (next < manifest.chunkCount() && caughtUp < MAX_CATCH_UP_CHUNKS && held.has(next)) {
-                hashFromFile(dataFile, next, next + 1);
-                next++;
-                caughtUp++;
-            }
+            hashFromFile(dataFile, next, end); // the run of held chunks in one read, not one open per chunk
+            next = end;
         } catch (IOException | RuntimeException e) {
             restart(); // part of a chunk may have gone into the hasher
             throw e;

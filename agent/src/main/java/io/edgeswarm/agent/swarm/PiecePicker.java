@@ -13,7 +13,7 @@ import java.util.random.RandomGenerator;
  */
 public final class PiecePicker {
 
-    /** Chunks picked at random before rarest-first takes over. */
+    /** Chunks picked at random (among the peer's lowest-numbered few, see {@link #TIE_WINDOW}) before rarest first. */
     static final int RANDOM_FIRST = 4;
     /**
      * Equally rare chunks are drawn from the lowest-numbered few, not from all: chunks then arrive nearly in order, so
