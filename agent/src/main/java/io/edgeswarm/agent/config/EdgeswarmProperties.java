@@ -176,6 +176,8 @@ public record EdgeswarmProperties(
      * @param crossZoneGrace a chunk assigned to another member of this zone for WAN fetch may be fetched across
      *     zones by anyone once the zone as a whole has gained no chunk for this long
      * @param chunkTimeout one chunk request may take this long before it is abandoned and re-asked elsewhere
+     * @param receiveBatch bytes of a chunk body the kernel gathers before it wakes the agent to read them
+     *     ({@code SO_RCVLOWAT}, Linux's native transport only); {@code 0} wakes on every packet
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -186,16 +188,23 @@ public record EdgeswarmProperties(
             @DefaultValue("5m") @NotNull Duration banDuration,
             @DefaultValue("20s") @NotNull Duration noSourceTimeout,
             @DefaultValue("15s") @NotNull Duration crossZoneGrace,
-            @DefaultValue("60s") @NotNull Duration chunkTimeout) {
+            @DefaultValue("60s") @NotNull Duration chunkTimeout,
+            @DefaultValue("64KB") @NotNull DataSize receiveBatch) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
         public static final long MAX_CHUNK_SIZE = 64 * 1024 * 1024;
+        /** A socket's receive buffer must hold the batch, and the kernel doubles it to twice the mark at most. */
+        public static final long MAX_RECEIVE_BATCH = 1024 * 1024;
 
         public Transfer {
             if (chunkSize != null && (chunkSize.toBytes() < MIN_CHUNK_SIZE || chunkSize.toBytes() > MAX_CHUNK_SIZE)) {
                 throw new IllegalArgumentException("edgeswarm.transfer.chunk-size must be between 64KB and 64MB, got "
                         + chunkSize);
+            }
+            if (receiveBatch != null && (receiveBatch.toBytes() < 0 || receiveBatch.toBytes() > MAX_RECEIVE_BATCH)) {
+                throw new IllegalArgumentException("edgeswarm.transfer.receive-batch must be between 0 and 1MB, got "
+                        + receiveBatch);
             }
         }
     }

@@ -3,8 +3,10 @@ package io.edgeswarm.agent.swarm;
 import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.security.PeerTls;
 import io.edgeswarm.agent.storage.Manifest;
+import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NetworkBuffers;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -22,7 +24,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +42,11 @@ public class PeerClient {
      * 60 s), so a request never lands on a connection being closed, and idle ones do not crowd peers' connection caps.
      */
     private static final Duration POOL_MAX_IDLE = Duration.ofSeconds(30);
+    /**
+     * The HTTP decoder passes on what one socket read brought as one part, up to this. Netty's default (8 KiB) cuts
+     * every read into 8 KiB slices, and each slice travels the rest of the pipeline on its own.
+     */
+    private static final int MAX_BODY_PART = 1024 * 1024;
     /** Room for the largest allowed chunk. */
     private static final int MAX_BODY = 64 * 1024 * 1024 + 1024;
 
@@ -48,14 +55,18 @@ public class PeerClient {
     private final HttpClient chunkHttp;
     private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(NetworkBuffers.ALLOCATOR);
     private final JsonMapper json;
+    private final ReceiveLowWater lowWater;
 
-    public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls, JsonMapper json) {
+    public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls, JsonMapper json,
+            EdgeswarmProperties properties) {
         this.json = json;
+        this.lowWater = new ReceiveLowWater((int) properties.transfer().receiveBatch().toBytes());
         String zone = identity.zone();
         HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).maxIdleTime(POOL_MAX_IDLE).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-                .option(ChannelOption.ALLOCATOR, NetworkBuffers.ALLOCATOR));
+                .option(ChannelOption.ALLOCATOR, NetworkBuffers.ALLOCATOR)
+                .httpResponseDecoder(decoder -> decoder.maxChunkSize(MAX_BODY_PART)));
         this.chunkHttp = http.headers(headers -> headers.set(SwarmHeaders.REQUESTER_ZONE, zone)
                 .set(SwarmHeaders.REQUESTER, identity.nodeId()));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
@@ -107,19 +118,21 @@ public class PeerClient {
                 : chunkHttp.headers(headers -> headers.set(HoldingsHeader.NAME, ourHoldings));
         return Mono.defer(() -> {
             long started = System.nanoTime();
-            return http.get().uri(uri).response((response, body) -> {
+            return http.get().uri(uri).responseConnection((response, connection) -> {
                 long latency = System.nanoTime() - started;
                 int status = response.status().code();
                 if (status == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-                    return body.then(Mono.error(new PeerBusyException(peer.id())));
+                    return connection.inbound().receive().then(Mono.error(new PeerBusyException(peer.id())));
                 }
                 if (status == HttpStatus.CONFLICT.value()) {
-                    return body.aggregate().asByteArray().map(this::askInstead).defaultIfEmpty("")
+                    return connection.inbound().receive().aggregate().asByteArray().map(this::askInstead)
+                            .defaultIfEmpty("")
                             .flatMap(askInstead -> Mono.error(new SentAlreadyException(peer.id(), index,
                                     askInstead.isEmpty() ? null : askInstead)));
                 }
                 if (status != HttpStatus.OK.value()) {
-                    return body.then(Mono.error(new ChunkRefusedException(peer.id(), index, status,
+                    return connection.inbound().receive().then(Mono.error(new ChunkRefusedException(peer.id(), index,
+                            status,
                             response.status().reasonPhrase())));
                 }
                 HttpHeaders headers = response.responseHeaders();
@@ -131,20 +144,25 @@ public class PeerClient {
                 boolean origin = Boolean.parseBoolean(headers.get(SwarmHeaders.ORIGIN));
                 BitSet holdings = HoldingsHeader.decode(headers.get(HoldingsHeader.NAME));
                 int uploads = uploads(headers);
-                return collect(body).map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency, holdings,
-                        uploads));
+                return collect(connection, length).map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency,
+                        holdings, uploads));
             }).singleOrEmpty().timeout(timeout);
         });
     }
 
     /**
      * A body's buffers as they arrived, joined without a copy. Reactor Netty's own aggregation joins them in a
-     * composite of at most 16 parts, and a 1 MiB chunk arrives in about a hundred: the composite then copies it all
-     * into one freshly allocated buffer. Parts received before an error or a cancellation (a timeout, an endgame
-     * loser) are released by the discard hook, as in Reactor Netty's aggregation.
+     * composite of at most 16 parts, and a chunk can arrive in more: the composite then copies it all into one
+     * freshly allocated buffer. Parts received before an error or a cancellation (a timeout, an endgame
+     * loser) are released by the discard hook, as in Reactor Netty's aggregation. While it arrives, the kernel
+     * gathers a batch of it before each read ({@link ReceiveLowWater}).
      */
-    private static Mono<ByteBuf> collect(ByteBufFlux body) {
-        return body.retain().collectList()
+    private Mono<ByteBuf> collect(Connection connection, long length) {
+        ReceiveLowWater.Body body = lowWater.body(connection.channel(), length);
+        return connection.inbound().receive().retain()
+                .doOnNext(part -> body.received(part.readableBytes()))
+                .doFinally(signal -> body.done())
+                .collectList()
                 .doOnDiscard(ByteBuf.class, ByteBuf::release)
                 .map(parts -> NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Math.max(1, parts.size()))
                         .addComponents(true, parts));
