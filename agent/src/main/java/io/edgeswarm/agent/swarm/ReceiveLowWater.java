@@ -49,7 +49,10 @@ final class ReceiveLowWater {
         return (int) Math.max(ANY_BYTE, Math.min(batch, deliverable));
     }
 
-    /** One body's progress; confined to the connection's event loop, like the parts it counts. */
+    /**
+     * One body's progress. Parts are counted on the connection's event loop; only a cancellation (a timeout, an
+     * endgame loser) may call {@link #done} from elsewhere, and Reactor Netty closes such a connection anyway.
+     */
     final class Body {
 
         private final Channel channel;
