@@ -6,7 +6,6 @@ import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NetworkBuffers;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -132,8 +131,7 @@ public class PeerClient {
                 }
                 if (status != HttpStatus.OK.value()) {
                     return connection.inbound().receive().then(Mono.error(new ChunkRefusedException(peer.id(), index,
-                            status,
-                            response.status().reasonPhrase())));
+                            status, response.status().reasonPhrase())));
                 }
                 HttpHeaders headers = response.responseHeaders();
                 long length = contentLength(headers);
