@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -119,19 +120,19 @@ public class PeerClient {
             long started = System.nanoTime();
             return http.get().uri(uri).responseConnection((response, connection) -> {
                 long latency = System.nanoTime() - started;
+                ByteBufFlux body = connection.inbound().receive();
                 int status = response.status().code();
                 if (status == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-                    return connection.inbound().receive().then(Mono.error(new PeerBusyException(peer.id())));
+                    return body.then(Mono.error(new PeerBusyException(peer.id())));
                 }
                 if (status == HttpStatus.CONFLICT.value()) {
-                    return connection.inbound().receive().aggregate().asByteArray().map(this::askInstead)
-                            .defaultIfEmpty("")
+                    return body.aggregate().asByteArray().map(this::askInstead).defaultIfEmpty("")
                             .flatMap(askInstead -> Mono.error(new SentAlreadyException(peer.id(), index,
                                     askInstead.isEmpty() ? null : askInstead)));
                 }
                 if (status != HttpStatus.OK.value()) {
-                    return connection.inbound().receive().then(Mono.error(new ChunkRefusedException(peer.id(), index,
-                            status, response.status().reasonPhrase())));
+                    return body.then(Mono.error(new ChunkRefusedException(peer.id(), index, status,
+                            response.status().reasonPhrase())));
                 }
                 HttpHeaders headers = response.responseHeaders();
                 long length = contentLength(headers);
@@ -142,7 +143,7 @@ public class PeerClient {
                 boolean origin = Boolean.parseBoolean(headers.get(SwarmHeaders.ORIGIN));
                 BitSet holdings = HoldingsHeader.decode(headers.get(HoldingsHeader.NAME));
                 int uploads = uploads(headers);
-                return collect(connection, length).map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency,
+                return collect(body, connection, length).map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency,
                         holdings, uploads));
             }).singleOrEmpty().timeout(timeout);
         });
@@ -155,11 +156,11 @@ public class PeerClient {
      * loser) are released by the discard hook, as in Reactor Netty's aggregation. While it arrives, the kernel
      * gathers a batch of it before each read ({@link ReceiveLowWater}).
      */
-    private Mono<ByteBuf> collect(Connection connection, long length) {
-        ReceiveLowWater.Body body = lowWater.body(connection.channel(), length);
-        return connection.inbound().receive().retain()
-                .doOnNext(part -> body.received(part.readableBytes()))
-                .doFinally(signal -> body.done())
+    private Mono<ByteBuf> collect(ByteBufFlux body, Connection connection, long length) {
+        ReceiveLowWater.Body progress = lowWater.body(connection.channel(), length);
+        return body.retain()
+                .doOnNext(part -> progress.received(part.readableBytes()))
+                .doFinally(signal -> progress.done())
                 .collectList()
                 .doOnDiscard(ByteBuf.class, ByteBuf::release)
                 .map(parts -> NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Math.max(1, parts.size()))

@@ -31,16 +31,20 @@ final class ReceiveLowWater {
     static final int ANY_BYTE = 1;
 
     private final int batch;
+    private final boolean active;
 
     /** @param batch bytes to gather per wake-up; 1 or less leaves the socket's default */
     ReceiveLowWater(int batch) {
         this.batch = batch;
+        this.active = SUPPORTED && batch > ANY_BYTE;
     }
 
     /** Tracks one body of {@code length} bytes on a connection; call {@link Body#received} for every part. */
     Body body(Channel channel, long length) {
-        boolean active = SUPPORTED && batch > ANY_BYTE;
-        return new Body(active ? channel : null, length, channel.pipeline().get(SslHandler.class) != null);
+        if (!active) {
+            return new Body(null, length, false);
+        }
+        return new Body(channel, length, channel.pipeline().get(SslHandler.class) != null);
     }
 
     /** The mark for {@code remaining} bytes still to come: the batch, or less near the end. */
