@@ -85,8 +85,20 @@ public record EdgeswarmProperties(
     /**
      * @param dir where artifacts, manifests and the name index live; must support atomic renames
      * @param maxBytes disk quota for artifact data; unset means only the file system limits it
+     * @param syncInterval how often chunks written into partial artifacts are fsynced, all at once; a power loss
+     *     costs at most this long of refetching, a killed agent nothing
      */
-    public record Storage(@DefaultValue("./data") @NotNull Path dir, DataSize maxBytes) {
+    public record Storage(@DefaultValue("./data") @NotNull Path dir, DataSize maxBytes,
+            @DefaultValue("1s") @NotNull Duration syncInterval) {
+
+        public static final Duration MAX_SYNC_INTERVAL = Duration.ofMinutes(1);
+
+        public Storage {
+            if (syncInterval != null && (syncInterval.toMillis() < 1 || syncInterval.compareTo(MAX_SYNC_INTERVAL) > 0)) {
+                throw new IllegalArgumentException("edgeswarm.storage.sync-interval must be between 1ms and 1m, got "
+                        + syncInterval);
+            }
+        }
     }
 
     /**

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.util.BitSet;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -16,11 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -29,13 +32,16 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The content-addressed chunk store of one agent. Publishes stream to disk while hashing; partial artifacts take
  * verified chunks one at a time; every change reaches disk atomically, so a killed agent reopens to a consistent
- * store ({@link StoreRecovery}).
+ * store ({@link StoreRecovery}). Chunks of partial artifacts are made durable in groups, every sync interval
+ * ({@link PartialFiles}).
  */
-public final class ArtifactStore {
+public final class ArtifactStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ArtifactStore.class);
     /** Buffers a publish may queue between the network and the disk: with 8 KiB network buffers and a 1 MiB write block, about 1.3 MiB per publish. */
     private static final int PUBLISH_PREFETCH = 32;
+    /** For stores built without settings (tests, tools); agents take {@code edgeswarm.storage.sync-interval}. */
+    static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
     private final StoreLayout layout;
     private final ChunkSizing chunkSizing;
@@ -49,19 +55,26 @@ public final class ArtifactStore {
     private final java.util.Set<Digest> pinned = ConcurrentHashMap.newKeySet();
     private final AtomicLong evictions = new AtomicLong();
     private final java.util.function.UnaryOperator<Manifest> publishSigner;
+    private final Duration syncInterval;
+    private volatile Disposable syncTimer = Disposables.disposed();
 
     /**
      * @param maxBytes quota for artifact data, or 0 for none
      * @param ioScheduler where blocking file work runs
      */
     public ArtifactStore(Path root, int chunkSize, long maxBytes, Clock clock, Scheduler ioScheduler) {
-        this(root, ChunkSizing.fixed(chunkSize), maxBytes, clock, ioScheduler, java.util.function.UnaryOperator.identity());
+        this(root, ChunkSizing.fixed(chunkSize), maxBytes, clock, ioScheduler, java.util.function.UnaryOperator.identity(),
+                DEFAULT_SYNC_INTERVAL);
     }
 
-    /** @param publishSigner signs the manifest of every publish before it is written (identity for unsigned) */
+    /**
+     * @param publishSigner signs the manifest of every publish before it is written (identity for unsigned)
+     * @param syncInterval how often chunks stored in partial artifacts are fsynced
+     */
     public ArtifactStore(Path root, ChunkSizing chunkSizing, long maxBytes, Clock clock, Scheduler ioScheduler,
-            java.util.function.UnaryOperator<Manifest> publishSigner) {
+            java.util.function.UnaryOperator<Manifest> publishSigner, Duration syncInterval) {
         this.publishSigner = publishSigner;
+        this.syncInterval = syncInterval;
         this.layout = new StoreLayout(root);
         this.chunkSizing = chunkSizing;
         this.maxBytes = maxBytes;
@@ -76,6 +89,8 @@ public final class ArtifactStore {
         StoreRecovery recovery = new StoreRecovery(layout, clock);
         recovery.recover().forEach(artifact -> artifacts.put(artifact.digest(), artifact));
         names.load();
+        syncTimer = ioScheduler.schedulePeriodically(this::syncPartials, syncInterval.toMillis(),
+                syncInterval.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Store at {} holds {} artifacts ({} complete), {} names", layout.root(), artifacts.size(),
                 artifacts.values().stream().filter(StoredArtifact::isComplete).count(), names.snapshot().size());
         return this;
@@ -200,8 +215,9 @@ public final class ArtifactStore {
     }
 
     /**
-     * Verifies and stores one chunk of a partial artifact. The chunk is durable before the bitfield says it is held,
-     * so a crash between the two only costs a refetch. The last chunk triggers a check of the whole digest.
+     * Verifies and stores one chunk of a partial artifact. Its bytes, then its journal entry, reach the file system
+     * before it counts as held, so a killed agent keeps it; the periodic sync makes it survive a power loss too, and
+     * recovery re-verifies it either way. The last chunk triggers a check of the whole digest.
      *
      * The bytes may come in several parts (the buffers they arrived in), hashed and written in place: a 4 MiB chunk
      * is never copied into one array first.
@@ -233,28 +249,24 @@ public final class ArtifactStore {
         for (int i = 0; i < parts.length; i++) {
             toWrite[i] = parts[i].duplicate();
         }
-        try (FileChannel data = FileChannel.open(artifact.dataFile(), StandardOpenOption.WRITE)) {
-            // A channel of our own, so its position is ours: one gathering write per call where the kernel allows.
-            data.position(manifest.chunkOffset(index));
-            long left = length;
-            while (left > 0) {
-                left -= data.write(toWrite);
+        PartialFiles files = artifact.partialFiles();
+        try {
+            if (files == null || !files.write(manifest.chunkOffset(index), toWrite, length)) {
+                return; // complete meanwhile: this was a duplicate of a chunk already held
             }
-            data.force(false);
         } catch (IOException e) {
             throw StorageErrors.translate("writing chunk " + index + " of " + digest.shortForm(), e);
         }
         synchronized (artifact) {
-            if (!artifact.isComplete()) {
-                // Disk first, memory second: whatever status has shown as held survives a kill -9.
-                BitSet withChunk = artifact.bitfield().snapshot();
-                withChunk.set(index);
-                try {
-                    AtomicFiles.write(StoreLayout.bitfield(artifact.dir()), withChunk.toByteArray());
-                } catch (IOException e) {
-                    // The chunk itself is durable; at worst a restart fetches it again.
-                    throw StorageErrors.translate("recording chunk " + index + " of " + digest.shortForm(), e);
-                }
+            if (artifact.isComplete()) {
+                return;
+            }
+            try {
+                // File system first, memory second: whatever status has shown as held survives a kill -9.
+                files.record(index);
+            } catch (IOException e) {
+                // The bytes are written; at worst a restart fetches the chunk again.
+                throw StorageErrors.translate("recording chunk " + index + " of " + digest.shortForm(), e);
             }
             artifact.bitfield().set(index);
         }
@@ -296,7 +308,10 @@ public final class ArtifactStore {
             int hashedAhead = advanced.hashedChunks();
             whole = advanced.finish(artifact.dataFile());
             if (whole.equals(artifact.digest())) {
+                // Data durable first: without a bitfield the next start trusts the artifact as complete.
+                artifact.partialFiles().retire(true);
                 Files.deleteIfExists(StoreLayout.bitfield(artifact.dir()));
+                Files.deleteIfExists(StoreLayout.journal(artifact.dir()));
                 AtomicFiles.fsyncDirectory(artifact.dir());
                 artifact.markComplete();
                 changed(artifact.digest());
@@ -350,10 +365,49 @@ public final class ArtifactStore {
         if (removed == null) {
             return false;
         }
+        if (removed.partialFiles() != null) {
+            removed.partialFiles().retire(false);
+        }
         discard(removed.dir());
         changed(digest);
         log.info("Deleted artifact {}", digest);
         return true;
+    }
+
+    /** Makes the chunks stored since the last sync durable; on the I/O scheduler every sync interval. */
+    void syncPartials() {
+        for (StoredArtifact artifact : artifacts.values()) {
+            PartialFiles files = artifact.partialFiles();
+            if (files == null || artifact.isComplete()) {
+                continue;
+            }
+            try {
+                files.sync();
+            } catch (IOException | RuntimeException e) {
+                // Nothing is lost yet: the chunks are written, only not flushed; the next interval tries again.
+                log.warn("Syncing the chunks of {} to disk failed, retrying in {}: {}", artifact.digest().shortForm(),
+                        syncInterval, e.toString());
+            }
+        }
+    }
+
+    /** Stops the sync timer and makes every partial artifact's chunks durable; the store is not used afterwards. */
+    @Override
+    public void close() {
+        syncTimer.dispose();
+        for (StoredArtifact artifact : artifacts.values()) {
+            PartialFiles files = artifact.partialFiles();
+            if (files == null) {
+                continue;
+            }
+            try {
+                files.sync();
+                files.retire(false);
+            } catch (IOException e) {
+                log.warn("Closing the files of {} failed; a restart re-verifies its chunks: {}",
+                        artifact.digest().shortForm(), e.toString());
+            }
+        }
     }
 
     /** Renames a directory into tmp first, so a crash mid-delete never leaves a half artifact in place. */

@@ -21,6 +21,6 @@ class StorageConfiguration {
         ChunkSizing sizing = transfer.chunkSizing() == EdgeswarmProperties.ChunkSizingMode.AUTO
                 ? ChunkSizing.auto(chunkSize) : ChunkSizing.fixed(chunkSize);
         return new ArtifactStore(storage.dir(), sizing, quota, clock,
-                Schedulers.boundedElastic(), signing.publishSigner()).open();
+                Schedulers.boundedElastic(), signing.publishSigner(), storage.syncInterval()).open();
     }
 }

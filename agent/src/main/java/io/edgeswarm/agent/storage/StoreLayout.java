@@ -7,13 +7,15 @@ import java.nio.file.Path;
 /**
  * Where things live under the store directory. An artifact is one directory, created complete by an atomic rename,
  * holding its manifest, one data file (chunk i at offset i x chunk size, sparse while partial) and, only while
- * partial, the bitfield of verified chunks.
+ * partial, the bitfield of verified chunks and a journal of the chunks stored since it was written
+ * ({@link PartialFiles}).
  */
 final class StoreLayout {
 
     static final String MANIFEST = "manifest.json";
     static final String DATA = "data";
     static final String BITFIELD = "chunks.bits";
+    static final String JOURNAL = "chunks.journal";
     /** Present when the artifact was published to this agent, which makes it an origin of that artifact. */
     static final String ORIGIN = "origin";
 
@@ -59,6 +61,10 @@ final class StoreLayout {
 
     static Path bitfield(Path artifactDir) {
         return artifactDir.resolve(BITFIELD);
+    }
+
+    static Path journal(Path artifactDir) {
+        return artifactDir.resolve(JOURNAL);
     }
 
     static Path originMarker(Path artifactDir) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds the in-memory view of the store from disk after a start or a crash. Anything in {@code tmp/} was
  * half-written and is dropped; an artifact directory that does not check out is discarded with a log line naming the
- * cause; every chunk a partial artifact claims is re-verified, since it may have been written as the agent died.
+ * cause; every chunk a partial artifact claims, in its bitfield or its journal, is re-verified, since it may have been
+ * written as the agent died or lost with the page cache. The journal is then folded into a new bitfield.
  * Complete artifacts were verified whole before they were marked complete and are trusted.
  */
 final class StoreRecovery {
@@ -78,15 +79,25 @@ final class StoreRecovery {
         var lastAccess = Files.getLastModifiedTime(data).toInstant();
         Path bitfieldFile = StoreLayout.bitfield(dir);
         boolean origin = Files.exists(StoreLayout.originMarker(dir));
+        Path journal = StoreLayout.journal(dir);
         if (!Files.exists(bitfieldFile)) {
+            // Completion deletes the bitfield first; a journal left behind by a crash just after is stale.
+            Files.deleteIfExists(journal);
             return new StoredArtifact(manifest, dir, Bitfield.full(manifest.chunkCount()), true, lastAccess, origin);
         }
         Bitfield held = Bitfield.fromByteArray(manifest.chunkCount(), Files.readAllBytes(bitfieldFile));
+        boolean journaled = Files.exists(journal);
+        PartialFiles.read(journal, manifest.chunkCount()).stream().forEach(held::set);
         int dropped = reverify(manifest, data, held);
         if (dropped > 0) {
             log.warn("Artifact {}: {} chunks failed re-verification and will be fetched again", manifest.digest(),
                     dropped);
+        }
+        if (dropped > 0 || journaled) {
+            // The new bitfield is durable before the journal goes, so no verified chunk is forgotten in between.
             AtomicFiles.write(bitfieldFile, held.toByteArray());
+            Files.deleteIfExists(journal);
+            AtomicFiles.fsyncDirectory(dir);
         }
         return new StoredArtifact(manifest, dir, held, false, clock.instant().isBefore(lastAccess)
                 ? clock.instant() : lastAccess, origin);

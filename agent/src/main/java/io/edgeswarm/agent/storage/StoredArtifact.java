@@ -14,6 +14,8 @@ public final class StoredArtifact {
     private final boolean origin;
     /** The whole digest so far while chunks arrive; null once complete. */
     private volatile WholeDigest wholeDigest;
+    /** The open data file and journal while chunks arrive; null if complete when loaded. */
+    private final PartialFiles partialFiles;
 
     StoredArtifact(Manifest manifest, Path dir, Bitfield held, boolean complete, Instant lastAccess, boolean origin) {
         this.origin = origin;
@@ -23,6 +25,7 @@ public final class StoredArtifact {
         this.complete = complete;
         this.lastAccess = lastAccess;
         this.wholeDigest = complete ? null : new WholeDigest(manifest);
+        this.partialFiles = complete ? null : new PartialFiles(dir);
     }
 
     public Manifest manifest() {
@@ -92,6 +95,11 @@ public final class StoredArtifact {
     void markComplete() {
         complete = true;
         wholeDigest = null;
+    }
+
+    /** Where arriving chunks are written; null if the artifact was complete when loaded or published. */
+    PartialFiles partialFiles() {
+        return partialFiles;
     }
 
     /** The whole digest advanced as chunks arrive; null once complete. */

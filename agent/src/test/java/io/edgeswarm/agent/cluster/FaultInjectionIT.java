@@ -124,7 +124,8 @@ class FaultInjectionIT {
         verifyEverywhere(digest);
         long lost = 0;
         for (int v : victims) {
-            // Chunks are fsynced before the bitfield says so: what was verified before the kill is there after.
+            // A chunk's bytes and journal entry are written before it counts as held, and a kill does not take the
+            // page cache: what was verified before the kill is there after, synced or not.
             assertThat(atRestart.get(v)).as("h%d progress after restart", v).isGreaterThanOrEqualTo(before.get(v)
                     - 1.0 / 48);
             lost += (long) Math.max(0, (before.get(v) - atRestart.get(v)) * SIZE);

@@ -53,7 +53,8 @@ class ArtifactStoreTest {
     @Test
     void automaticChunkSizeFollowsTheAnnouncedSize() throws IOException {
         ArtifactStore store = new ArtifactStore(dir, ChunkSizing.auto(4 * 1024 * 1024), 0, Clock.systemUTC(),
-                Schedulers.boundedElastic(), java.util.function.UnaryOperator.identity()).open();
+                Schedulers.boundedElastic(), java.util.function.UnaryOperator.identity(),
+                ArtifactStore.DEFAULT_SYNC_INTERVAL).open();
         byte[] content = randomBytes(3 * 1024 * 1024 + 1, 6);
 
         Manifest announced = store.publish(new ArtifactName("sized"), buffers(content, 65536), content.length).block();
@@ -359,8 +360,88 @@ class ArtifactStoreTest {
         assertThatThrownBy(() -> resumed.chunkRegion(1)).isInstanceOf(ChunkNotHeldException.class);
     }
 
+    @Test
+    void chunksStoredSinceTheLastSyncAreFoundInTheJournalAfterAKill() throws IOException {
+        byte[] content = randomBytes(4 * CHUNK, 31);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = openSyncingRarely();
+        store.beginPartial(manifest);
+        store.putChunk(manifest.digest(), 3, chunk(content, manifest, 3));
+        store.putChunk(manifest.digest(), 1, chunk(content, manifest, 1));
+        Path artifactDir = dir.resolve("artifacts").resolve(manifest.digest().hex());
+        assertThat(PartialFiles.read(artifactDir.resolve(StoreLayout.JOURNAL), 4).stream().toArray())
+                .containsExactly(1, 3);
+
+        // Reopened without close(), as after a kill: nothing was synced, the page cache still has it all.
+        StoredArtifact resumed = openSyncingRarely().require(manifest.digest());
+
+        assertThat(resumed.bitfield().snapshot().stream().toArray()).containsExactly(1, 3);
+        assertThat(artifactDir.resolve(StoreLayout.JOURNAL)).as("folded into the bitfield").doesNotExist();
+        assertThat(Bitfield.fromByteArray(4, Files.readAllBytes(artifactDir.resolve(StoreLayout.BITFIELD)))
+                .snapshot().stream().toArray()).containsExactly(1, 3);
+    }
+
+    @Test
+    void aJournaledChunkWhoseBytesWereLostIsDroppedAndATornEntryIgnored() throws IOException {
+        byte[] content = randomBytes(3 * CHUNK, 32);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = openSyncingRarely();
+        store.beginPartial(manifest);
+        putChunks(store, manifest, content, 0, 2);
+        Path artifactDir = dir.resolve("artifacts").resolve(manifest.digest().hex());
+        // A power loss: chunk 1's journal entry reached the disk but its bytes did not; the journal ends in half an
+        // entry and one out of range.
+        try (RandomAccessFile data = new RandomAccessFile(artifactDir.resolve("data").toFile(), "rw")) {
+            data.seek(CHUNK);
+            data.write(new byte[CHUNK]);
+        }
+        Files.write(artifactDir.resolve(StoreLayout.JOURNAL), new byte[] {0, 0, 0, 9, 0, 0},
+                java.nio.file.StandardOpenOption.APPEND);
+
+        ArtifactStore reopened = openSyncingRarely();
+
+        assertThat(reopened.require(manifest.digest()).bitfield().snapshot().stream().toArray()).containsExactly(0);
+        putChunks(reopened, manifest, content, 1, 3);
+        assertThat(reopened.require(manifest.digest()).isComplete()).isTrue();
+    }
+
+    @Test
+    void aCompleteArtifactLeavesNeitherBitfieldNorJournalBehind() throws IOException {
+        byte[] content = randomBytes(3 * CHUNK + 5, 33);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = openSyncingRarely();
+        store.beginPartial(manifest);
+
+        putChunks(store, manifest, content, 0, manifest.chunkCount());
+
+        Path artifactDir = dir.resolve("artifacts").resolve(manifest.digest().hex());
+        assertThat(artifactDir.resolve(StoreLayout.BITFIELD)).doesNotExist();
+        assertThat(artifactDir.resolve(StoreLayout.JOURNAL)).doesNotExist();
+        assertThat(openSyncingRarely().require(manifest.digest()).isComplete()).isTrue();
+    }
+
+    @Test
+    void closingSyncsAndReleasesThePartialFiles() throws IOException {
+        byte[] content = randomBytes(2 * CHUNK, 34);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = openSyncingRarely();
+        store.beginPartial(manifest);
+        store.putChunk(manifest.digest(), 0, chunk(content, manifest, 0));
+
+        store.close();
+        store.putChunk(manifest.digest(), 1, chunk(content, manifest, 1));
+
+        StoredArtifact resumed = openSyncingRarely().require(manifest.digest());
+        assertThat(resumed.bitfield().snapshot().stream().toArray()).as("nothing written after close").containsExactly(0);
+    }
+
     private ArtifactStore open() throws IOException {
         return new ArtifactStore(dir, CHUNK, 0, Clock.systemUTC(), Schedulers.boundedElastic()).open();
+    }
+
+    private ArtifactStore openSyncingRarely() throws IOException {
+        return new ArtifactStore(dir, ChunkSizing.fixed(CHUNK), 0, Clock.systemUTC(), Schedulers.boundedElastic(),
+                java.util.function.UnaryOperator.identity(), java.time.Duration.ofMinutes(1)).open();
     }
 
     private static Manifest publish(ArtifactStore store, String name, byte[] content) {
