@@ -5,11 +5,24 @@
 #   SWARMBENCH_DIR=/path/to/swarmbench NS="8 16" SIZE_MIB="256 1024" bench/swarm-distribution.sh
 # Other settings pass through to the harness (CAPS, REPS, SYSTEMS, ...); ES_WARM / ES_ZONES / ES_OPTS to the
 # adapter. Results: $SWARMBENCH_DIR/results/*.jsonl and the table it prints.
+# ES_RUNTIME=jdk25-aot runs the agents on JDK 25 (JAVA25, default Temurin 25) with an AOT cache of the current jar
+# (bench/aot-cache.sh, rebuilt when the jar is newer), instead of the java on the PATH.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 : "${SWARMBENCH_DIR:?set SWARMBENCH_DIR to the swarmbench harness (bench.sh, run-system.sh, netlab.sh)}"
 [ -x "$SWARMBENCH_DIR/bench.sh" ] || { echo "$SWARMBENCH_DIR/bench.sh not found" >&2; exit 1; }
 [ -f "$REPO/agent/target/edgeswarm-agent.jar" ] || (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
+if [ "${ES_RUNTIME:-}" = jdk25-aot ]; then
+  AOT_DIR="$REPO/agent/target/aot"
+  if [ ! -s "$AOT_DIR/app.aot" ] || [ "$REPO/agent/target/edgeswarm-agent.jar" -nt "$AOT_DIR/app.aot" ]; then
+    "$REPO/bench/aot-cache.sh"
+  fi
+  export ES_JAVA=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} EDGESWARM_JAR="$AOT_DIR/edgeswarm-agent.jar"
+  # The adapter's flags plus the cache; the cache is valid only with the GC it was trained with (aot-cache.sh's).
+  export ES_JAVA_OPTS=${ES_JAVA_OPTS:-"-Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError -XX:AOTCache=$AOT_DIR/app.aot"}
+elif [ -n "${ES_RUNTIME:-}" ]; then
+  echo "ES_RUNTIME must be jdk25-aot or unset, got $ES_RUNTIME" >&2; exit 1
+fi
 export SYSTEMS=${SYSTEMS:-"$REPO/bench/swarmbench/edgeswarm.sh bittorrent"}
 # The seed warms up before it publishes (ES_WARM=2), which takes longer than the harness waits by default.
 # ES_WARM=3 (a few GiB through every agent first) takes minutes.
