@@ -252,7 +252,7 @@ public final class ArtifactStore implements AutoCloseable {
         PartialFiles files = artifact.partialFiles();
         try {
             if (files == null || !files.write(manifest.chunkOffset(index), toWrite, length)) {
-                return; // complete meanwhile: this was a duplicate of a chunk already held
+                return; // complete meanwhile (this was a duplicate of a held chunk), deleted, or the store closed
             }
         } catch (IOException e) {
             throw StorageErrors.translate("writing chunk " + index + " of " + digest.shortForm(), e);
@@ -401,8 +401,11 @@ public final class ArtifactStore implements AutoCloseable {
                 continue;
             }
             try {
-                files.sync();
-                files.retire(false);
+                try {
+                    files.sync();
+                } finally {
+                    files.retire(false);
+                }
             } catch (IOException e) {
                 log.warn("Closing the files of {} failed; a restart re-verifies its chunks: {}",
                         artifact.digest().shortForm(), e.toString());

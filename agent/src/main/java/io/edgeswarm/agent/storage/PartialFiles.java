@@ -109,17 +109,16 @@ final class PartialFiles {
     }
 
     /**
-     * Closes the files for good. With {@code syncData} the data file is fsynced first, as it must be before the
-     * artifact is marked complete: a complete artifact is trusted at the next start, not re-verified.
+     * Closes the files for good; writes and records after this do nothing. With {@code syncData} the data file is
+     * fsynced first, as it must be before the artifact is marked complete: a complete artifact is trusted at the next
+     * start, not re-verified.
      */
     synchronized void retire(boolean syncData) throws IOException {
-        if (retired) {
-            return;
-        }
         retired = true;
         try {
             if (syncData) {
-                // force() on any descriptor of the file flushes all of its dirty pages, whoever wrote them.
+                // Honoured on every call, so a completion retried after a failed fsync still syncs. force() on any
+                // descriptor of the file flushes all of its dirty pages, whoever wrote them.
                 dataChannel().force(false);
             }
         } finally {
