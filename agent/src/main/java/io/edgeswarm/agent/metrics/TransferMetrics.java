@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,6 +28,13 @@ public class TransferMetrics {
     private final Counter holdingsPolled;
     private final Counter holdingsWithReply;
     private final Counter holdingsWithRequest;
+    /**
+     * Meters recorded once per chunk, by their tag values. Building and registering a meter per call costs an id,
+     * its tags and a registry lookup on every chunk; the tag values come from small fixed sets, so these stay small.
+     */
+    private final Map<TagValues, Counter> fetchedBytes = new ConcurrentHashMap<>();
+    private final Map<TagValues, Counter> servedBytes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> chunkRequests = new ConcurrentHashMap<>();
 
     public TransferMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
@@ -70,8 +79,10 @@ public class TransferMetrics {
 
     /** Bytes that arrived and were stored, by source and locality. */
     public void fetched(String source, String locality, long bytes) {
-        Counter.builder("edgeswarm.bytes.fetched").description("Verified bytes stored by this agent")
-                .baseUnit("bytes").tags("source", source, "locality", locality).register(registry).increment(bytes);
+        fetchedBytes.computeIfAbsent(new TagValues(source, locality, ""), key -> Counter
+                        .builder("edgeswarm.bytes.fetched").description("Verified bytes stored by this agent")
+                        .baseUnit("bytes").tags("source", source, "locality", locality).register(registry))
+                .increment(bytes);
         inRate.record(bytes);
     }
 
@@ -81,18 +92,20 @@ public class TransferMetrics {
      * {@code cross_zone} for a peer, {@code client} for a content read).
      */
     public void served(String endpoint, String source, String locality, long bytes) {
-        Counter.builder("edgeswarm.bytes.served").description("Bytes sent by this agent").baseUnit("bytes")
-                .tags("endpoint", endpoint, "source", source, "locality", locality).register(registry)
+        servedBytes.computeIfAbsent(new TagValues(endpoint, source, locality), key -> Counter
+                        .builder("edgeswarm.bytes.served").description("Bytes sent by this agent").baseUnit("bytes")
+                        .tags("endpoint", endpoint, "source", source, "locality", locality).register(registry))
                 .increment(bytes);
         outRate.record(bytes);
     }
 
     /** One chunk request answered, with {@code outcome} hit, miss or busy. */
     public void chunkRequest(String outcome, Duration latency) {
-        Timer.builder("edgeswarm.chunk.requests").description("Chunk requests answered by this agent")
-                .tag("outcome", outcome).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(latency);
+        chunkRequests.computeIfAbsent(outcome, key -> Timer.builder("edgeswarm.chunk.requests")
+                        .description("Chunk requests answered by this agent").tag("outcome", outcome)
+                        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(30)).register(registry))
+                .record(latency);
     }
 
     public double inBytesPerSecond() {
@@ -101,5 +114,9 @@ public class TransferMetrics {
 
     public double outBytesPerSecond() {
         return outRate.bytesPerSecond();
+    }
+
+    /** Up to three tag values of one meter, in the order its builder names them. */
+    private record TagValues(String first, String second, String third) {
     }
 }
