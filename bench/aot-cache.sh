@@ -2,7 +2,8 @@
 # Builds a JDK 25 AOT cache for the agent (JEP 483 class loading and linking, JEP 515 method profiles) from a
 # training run of real transfers, and leaves the extracted application beside it. Agents started from there with
 # -XX:AOTCache begin with the training run's classes linked and its method profiles, so the JIT compiles the transfer
-# paths early instead of during the transfers (docs/benchmarks.md: C2 time in a timed N=16 run 20 s -> 5 s).
+# paths earlier (docs/benchmarks.md: C2 in a timed N=16 run fell from 20 s to 5 s in the first run; later runs with
+# the cache measured 13-19 s, as 16 JVMs on 2 cores keep their compile queues full).
 #   bench/aot-cache.sh [ROUNDS=4] [SIZE_MiB=128]
 #   then: $JAVA25 -XX:AOTCache=$OUT/app.aot -jar $OUT/edgeswarm-agent.jar ...
 #   or, in the swarm benchmark: ES_JAVA=$JAVA25 EDGESWARM_JAR=$OUT/edgeswarm-agent.jar \
