@@ -1,0 +1,34 @@
+#!/bin/bash
+# A lean reference as a swarmbench adapter: bench/reference-broadcast.py (a fixed scatter/all-gather schedule over
+# connections set up before T0, sendfile and pwrite, nothing hashed). Not a distribution system: it shows how close
+# to the bound this lab lets N hosts get when moving the bytes costs almost no CPU (docs/benchmarks.md).
+#   REFERENCE_CHUNK   chunk size in bytes (default 262144)
+#   REFERENCE_BACKLOG chunks a peer may owe each other peer before it stops reading from the origin (default 2)
+set -u
+REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+PROG="python3 $REPO/bench/reference-broadcast.py"
+PORT=7800
+CHUNK=${REFERENCE_CHUNK:-262144}
+
+case "${1:-}" in
+info) echo "model=p2p" ;;
+prepare)
+  # One daemon per peer, started now (untimed) and stopped by `cleanup`; each connects to every other peer and
+  # then to the origin once the seed is up.
+  : > "$SB_WORK/reference.pids"
+  for i in $(seq 1 $((SB_N - 1))); do
+    mkdir -p "$SB_WORK/h$i"
+    ip netns exec "h$i" $PROG daemon "$i" "$SB_IPS" $PORT "$CHUNK" "$SB_FILE_SIZE" "$SB_WORK/h$i/reference.bin" \
+      > "$SB_WORK/h$i/reference.log" 2>&1 < /dev/null &
+    echo $! >> "$SB_WORK/reference.pids"
+  done ;;
+seed) exec $PROG daemon 0 "$SB_IPS" $PORT "$CHUNK" "$SB_FILE_SIZE" "$SB_SRC" "$SB_DIR/.ready" ;;
+seed-ready) [ -f "$SB_DIR/.ready" ] ;;
+peer)
+  $PROG go "$SB_IP" $PORT "$SB_OUT" "$SB_DONE" || exit 1
+  exec sleep 3600 ;;            # the daemon writes $SB_DONE; stay until the harness stops the run
+cleanup)
+  [ -f "$SB_WORK/reference.pids" ] && kill -TERM $(cat "$SB_WORK/reference.pids") 2>/dev/null
+  true ;;
+*) echo "usage: $0 info|prepare|seed|seed-ready|peer|cleanup" >&2; exit 2 ;;
+esac
