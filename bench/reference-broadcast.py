@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A reference for the swarmbench lab: a fixed broadcast schedule that costs almost no CPU per byte.
+"""A reference for the swarmbench lab: a simple broadcast schedule that costs almost no CPU per byte.
 
 Not a distribution system, and not a proof of a floor. It answers one question about the lab: how close to the
 Kumar-Ross bound does a lean data path get on this machine, with N hosts sharing its cores? The schedule is the one
@@ -13,9 +13,9 @@ the bound assumes when every host has the same uplink ("scatter, then all-gather
 - every chunk is written at its offset, and a host is done when all chunks are in.
 
 One TCP connection per (sender, receiver) pair, set up before T0; sendfile() on the send side, recv_into() and
-pwrite() on the receive side. Nothing is hashed or verified, no peer is chosen at run time and there is no JIT to
-warm: what remains is the kernel's cost of moving the bytes through veths, the bridge and HTB, and TCP sharing each
-uplink. Run by bench/swarmbench/reference-broadcast.sh.
+pwrite() on the receive side. Nothing is hashed or verified, no peer is chosen or scored at run time and there is
+no JIT to warm: what remains is the kernel's cost of moving the bytes through veths, the bridge and HTB, and TCP
+sharing each uplink. Run by bench/swarmbench/reference-broadcast.sh.
 
   reference-broadcast.py daemon IDX IPS PORT CHUNK SIZE FILE [READY]
       FILE: the source on host 0, the copy on a peer; READY: a file host 0 creates once every peer is connected
@@ -48,6 +48,12 @@ def recv_exact(sock, view):
         got += n
 
 
+def recv_hello(sock):
+    buf = bytearray(HELLO.size)
+    recv_exact(sock, memoryview(buf))
+    return HELLO.unpack(buf)[0]
+
+
 def send_file_range(sock, fd, offset, length):
     while length > 0:
         sent = os.sendfile(sock.fileno(), fd, offset, length)
@@ -71,6 +77,10 @@ def connect(ip, port, my_idx, rcvbuf=None):
     raise SystemExit(f"host {my_idx}: no connection to {ip}:{port}")
 
 
+def chunk_count(chunk, size):
+    return (size + chunk - 1) // chunk
+
+
 def chunk_span(k, chunk, size):
     offset = k * chunk
     return offset, min(chunk, size - offset)
@@ -79,7 +89,7 @@ def chunk_span(k, chunk, size):
 class Origin:
     def __init__(self, n, port, ip, chunk, size, path, ready):
         self.n, self.chunk, self.size, self.ready = n, chunk, size, ready
-        self.chunks = (size + chunk - 1) // chunk
+        self.chunks = chunk_count(chunk, size)
         self.fd = os.open(path, os.O_RDONLY)
         self.listener = socket.create_server((ip, port), backlog=n)
         self.control = socket.create_server((ip, port + CONTROL_PORT_OFFSET), backlog=n)
@@ -88,10 +98,8 @@ class Origin:
         peers = {}
         while len(peers) < self.n - 1:
             sock, _ = self.listener.accept()
-            buf = bytearray(HELLO.size)
-            recv_exact(sock, memoryview(buf))
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, ORIGIN_BUFFER)
-            peers[HELLO.unpack(buf)[0]] = sock
+            peers[recv_hello(sock)] = sock
         # A peer connects to the origin last, after its connections to every other peer are up.
         open(self.ready, "w").close()
         # T0 has passed once the first peer's `go` reports in: only then is anything sent.
@@ -122,7 +130,7 @@ class Peer:
     def __init__(self, idx, ips, port, chunk, size, path):
         self.idx, self.ips, self.port, self.chunk, self.size = idx, ips, port, chunk, size
         self.n = len(ips)
-        self.chunks = (size + chunk - 1) // chunk
+        self.chunks = chunk_count(chunk, size)
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
         self.path = path
         self.received = 0
@@ -155,8 +163,7 @@ class Peer:
     def accept_peers(self):
         while True:
             sock, _ = self.listener.accept()
-            buf = bytearray(HELLO.size)
-            recv_exact(sock, memoryview(buf))
+            recv_hello(sock)               # who sent it does not matter: every chunk names its index
             threading.Thread(target=self.receive, args=(sock, False), daemon=True).start()
 
     def receive(self, sock, from_origin):

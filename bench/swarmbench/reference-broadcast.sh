@@ -1,5 +1,5 @@
 #!/bin/bash
-# A lean reference as a swarmbench adapter: bench/reference-broadcast.py (a fixed scatter/all-gather schedule over
+# A lean reference as a swarmbench adapter: bench/reference-broadcast.py (the scatter/all-gather schedule over
 # connections set up before T0, sendfile and pwrite, nothing hashed). Not a distribution system: it shows how close
 # to the bound this lab lets N hosts get when moving the bytes costs almost no CPU (docs/benchmarks.md).
 #   REFERENCE_CHUNK   chunk size in bytes (default 262144)
