@@ -28,6 +28,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -71,8 +72,13 @@ class ArtifactController {
         this.swarm = swarm;
     }
 
+    /**
+     * @param chunkSize the chunk size the publisher wants ({@code 256KB}, {@code 1MB} or bytes), from 64 KiB up to
+     *     {@code edgeswarm.transfer.chunk-size}; without it, the agent's chunk sizing decides
+     */
     @PutMapping
-    Mono<ResponseEntity<PublishResult>> publish(@RequestParam String name, ServerHttpRequest request) {
+    Mono<ResponseEntity<PublishResult>> publish(@RequestParam String name,
+            @RequestParam(required = false) String chunkSize, ServerHttpRequest request) {
         ArtifactName artifactName = new ArtifactName(name);
         signing.publishRefusal().ifPresent(reason -> {
             throw new UnsignedPublishException(reason);
@@ -80,7 +86,10 @@ class ArtifactController {
         // A client that stops sending mid-body is cut off rather than holding a connection and a temp file forever.
         var body = request.getBody().timeout(bodyReadTimeout, Flux.error(() -> new RequestBodyTimeoutException(
                 "the request body stopped arriving for " + bodyReadTimeout.toSeconds() + " s")));
-        return store.publish(artifactName, body, request.getHeaders().getContentLength())
+        var published = chunkSize == null
+                ? store.publish(artifactName, body, request.getHeaders().getContentLength())
+                : store.publish(artifactName, body, parseChunkSize(chunkSize));
+        return published
                 .doOnSuccess(manifest -> metrics.published(manifest.size()))
                 .doOnError(error -> metrics.publishFailed())
                 .map(manifest -> ResponseEntity.created(URI.create("/api/v1/artifacts/" + manifest.digest()))
@@ -89,8 +98,18 @@ class ArtifactController {
 
     /** The brief's diagram names POST as well as PUT: both publish. */
     @PostMapping
-    Mono<ResponseEntity<PublishResult>> publishByPost(@RequestParam String name, ServerHttpRequest request) {
-        return publish(name, request);
+    Mono<ResponseEntity<PublishResult>> publishByPost(@RequestParam String name,
+            @RequestParam(required = false) String chunkSize, ServerHttpRequest request) {
+        return publish(name, chunkSize, request);
+    }
+
+    private static DataSize parseChunkSize(String text) {
+        try {
+            return DataSize.parse(text);
+        } catch (IllegalArgumentException | ArithmeticException e) { // malformed, or too large for a long
+            throw new InvalidInputException("chunkSize must be a size such as 256KB, 1MB or 65536, got '"
+                    + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'");
+        }
     }
 
     /** What this agent holds, and with {@code scope=swarm} (the default) what the rest of the swarm holds too. */

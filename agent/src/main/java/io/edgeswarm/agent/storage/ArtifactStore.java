@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.util.unit.DataSize;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -121,10 +122,23 @@ public final class ArtifactStore implements AutoCloseable {
 
     /** @param expectedSize the body's length if the client said (Content-Length), else negative; sizes the chunks */
     public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body, long expectedSize) {
+        return publishInChunksOf(name, body, chunkSizing.forArtifact(expectedSize));
+    }
+
+    /**
+     * As {@link #publish(ArtifactName, Flux, long)}, in chunks of the size the publisher asked for.
+     *
+     * Fails with {@link InvalidInputException} when this agent's chunk sizing does not allow {@code requestedChunkSize}.
+     */
+    public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body, DataSize requestedChunkSize) {
+        return Mono.defer(() -> publishInChunksOf(name, body, chunkSizing.forRequest(requestedChunkSize.toBytes())));
+    }
+
+    private Mono<Manifest> publishInChunksOf(ArtifactName name, Flux<DataBuffer> body, int chunkSize) {
         return Mono.usingWhen(
                 // No I/O here (the file opens with the first bytes), so usingWhen owns the session at once and a
                 // client hanging up at any point still closes it and removes its temp file.
-                Mono.fromCallable(() -> openPublish(chunkSizing.forArtifact(expectedSize))),
+                Mono.fromCallable(() -> openPublish(chunkSize)),
                 session -> body.publishOn(ioScheduler, PUBLISH_PREFETCH)
                         .doOnNext(buffer -> {
                             try {

@@ -5,7 +5,8 @@ package io.edgeswarm.agent.storage;
  * {@link #TARGET_CHUNKS} chunks per artifact as BitTorrent clients size pieces, a power of two between
  * {@link #MIN_AUTO} and {@code size}. Small chunks let peers pass a chunk on sooner at the start and end of a swarm
  * transfer; large ones keep per-chunk costs (a request, a hash, a bitfield write) down, and {@code size} bounds the
- * memory a download holds in flight. A publish whose length is not announced (no Content-Length) gets {@code size}.
+ * memory a download holds in flight. A publish whose length is not announced (no Content-Length) gets {@code size}. A
+ * publish may also ask for a chunk size of its own, from {@link #MIN_REQUESTED} up to {@code size}.
  */
 public record ChunkSizing(boolean automatic, int size) {
 
@@ -16,6 +17,8 @@ public record ChunkSizing(boolean automatic, int size) {
      * 1.15x the bound instead of 1.17-1.19x, and 16 hosts in 1.50x instead of 1.64x (docs/benchmarks.md).
      */
     static final int MIN_AUTO = 512 * 1024;
+    /** The smallest chunk a publish may ask for: below it, a request and a hash per chunk cost more than the bytes. */
+    public static final int MIN_REQUESTED = 64 * 1024;
 
     public ChunkSizing {
         if (size <= 0) {
@@ -40,5 +43,19 @@ public record ChunkSizing(boolean automatic, int size) {
         long wanted = Math.max(1, (expectedSize + TARGET_CHUNKS - 1) / TARGET_CHUNKS);
         long powerOfTwo = Long.highestOneBit(wanted) == wanted ? wanted : Long.highestOneBit(wanted) << 1;
         return (int) Math.min(size, Math.max(Math.min(MIN_AUTO, size), powerOfTwo));
+    }
+
+    /**
+     * A chunk size a publish asked for. {@code size} stays the upper bound, as it bounds what a download holds in
+     * flight.
+     *
+     * @throws InvalidInputException when {@code requested} is not between {@link #MIN_REQUESTED} and {@code size}
+     */
+    public int forRequest(long requested) {
+        if (requested < Math.min(MIN_REQUESTED, size) || requested > size) {
+            throw new InvalidInputException("chunkSize must be between " + Math.min(MIN_REQUESTED, size) + " and "
+                    + size + " bytes on this agent, got " + requested);
+        }
+        return (int) requested;
     }
 }

@@ -40,4 +40,20 @@ class ChunkSizingTest {
         assertThat(fixed.forArtifact(50L * 1024 * MIB)).isEqualTo(64 * 1024);
         assertThatThrownBy(() -> ChunkSizing.fixed(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRequestedSizeIsTakenFrom64KiBUpToTheConfiguredSize() {
+        assertThat(AUTO.forRequest(64 * 1024)).isEqualTo(64 * 1024);
+        assertThat(AUTO.forRequest(100_000)).isEqualTo(100_000);
+        assertThat(AUTO.forRequest(4 * MIB)).isEqualTo(4 * MIB);
+        assertThat(ChunkSizing.fixed(64 * 1024).forRequest(64 * 1024)).isEqualTo(64 * 1024);
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @CsvSource({"-1", "0", "65535", "4194305", "9223372036854775807"})
+    void aRequestedSizeOutsideTheBoundsIsInvalidInput(long requested) {
+        assertThatThrownBy(() -> AUTO.forRequest(requested))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("between 65536 and 4194304");
+    }
 }
