@@ -25,7 +25,7 @@ elif [ -n "${ES_RUNTIME:-}" ]; then
 fi
 export SYSTEMS=${SYSTEMS:-"$REPO/bench/swarmbench/edgeswarm.sh bittorrent"}
 # The seed warms up before it publishes (ES_WARM=2), which takes longer than the harness waits by default.
-# ES_WARM=3 (a few GiB through every agent first) takes minutes.
+# ES_WARM=3 and 4 (a few GiB through every agent first) take minutes.
 if [ "${ES_WARM:-0}" -ge 3 ]; then export SB_READY_TIMEOUT=${SB_READY_TIMEOUT:-900}; fi
 export SB_READY_TIMEOUT=${SB_READY_TIMEOUT:-240}
 export NS=${NS:-8} SIZE_MIB=${SIZE_MIB:-256} CAPS=${CAPS:-100/200} REPS=${REPS:-1}

@@ -20,6 +20,11 @@
 #   ES_WARM=3       as 2 with a longer warm-up (defaults ES_WARMUP_MIB=256, ES_WARMUP_ROUNDS=3): JVMs near their
 #                   steady state. Two 64 MiB rounds leave the per-request code in C1's profiling tier; agents that
 #                   have served a few GiB spend half the CPU per byte (docs/benchmarks.md). Raise SB_READY_TIMEOUT.
+#   ES_WARM=4       as 3 with 10 rounds, the warm-up artifact published in the chunk size the timed artifact will
+#                   get (ES_WARMUP_CHUNK; `auto` sizing with 4 MB chunks at most, as the default ES_OPTS): agents that
+#                   have served a few GiB of such chunks, so that the per-chunk code has reached C2 (a method is
+#                   compiled after about 5,000 calls) with the profile the timed transfer has. 64 KiB warm-up chunks
+#                   do not do it: the code compiled for them is compiled again for larger ones (docs/benchmarks.md).
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
@@ -27,6 +32,13 @@
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
 set -u
 if [ "${ES_WARM:-0}" -ge 3 ]; then WARMUP_MIB_DEFAULT=256 WARMUP_ROUNDS_DEFAULT=3; else WARMUP_MIB_DEFAULT=64 WARMUP_ROUNDS_DEFAULT=2; fi
+[ "${ES_WARM:-0}" -ge 4 ] && WARMUP_ROUNDS_DEFAULT=10
+
+auto_chunk_bytes() {  # the chunk size `chunk-sizing=auto` gives an artifact of $1 bytes (4 MB at most): size/1024
+  local want=$(( ($1 + 1023) / 1024 )) size=524288   # rounded up to a power of two, 512 KiB to 4 MiB
+  while [ "$size" -lt "$want" ] && [ "$size" -lt 4194304 ]; do size=$((size * 2)); done
+  echo "$size"
+}
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
 ES_OPTS=${ES_OPTS---edgeswarm.transfer.chunk-sizing=auto}
@@ -75,10 +87,10 @@ replicate_waiting() {  # replicate_waiting BASE DIGEST WAIT_S OUT: one replicate
   [ "$code" = 200 ] || { echo "replicate answered $code: $(cat "$4" 2>/dev/null)" >&2; return 1; }
 }
 
-warm_up() {        # untimed: h0 publishes a random artifact, every peer replicates it (waiting), then all delete it
+warm_up() {        # untimed: h0 publishes a random artifact (in chunks of $1 if given), every peer replicates it, all delete it
   local ips=($SB_IPS) file="$SB_DIR/warmup.bin" digest i pids=()
   head -c $(( ${ES_WARMUP_MIB:-$WARMUP_MIB_DEFAULT} * 1024 * 1024 )) /dev/urandom > "$file"
-  digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up" \
+  digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up${1:+&chunkSize=$1}" \
     | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
   rm -f "$file"
   for i in $(seq 1 $((SB_N - 1))); do
@@ -134,7 +146,9 @@ seed)
   agent=$!
   wait_ready "$SB_IP" || exit 1
   if [ "${ES_WARM:-0}" -ge 2 ]; then
-    for round in $(seq 1 "${ES_WARMUP_ROUNDS:-$WARMUP_ROUNDS_DEFAULT}"); do warm_up || exit 1; done
+    chunk=${ES_WARMUP_CHUNK:-}
+    if [ -z "$chunk" ] && [ "$ES_WARM" -ge 4 ]; then chunk=$(auto_chunk_bytes "$(stat -c %s "$SB_SRC")"); fi
+    for round in $(seq 1 "${ES_WARMUP_ROUNDS:-$WARMUP_ROUNDS_DEFAULT}"); do warm_up "$chunk" || exit 1; done
     wait_quiet
   fi
   # A caller's hook once everything untimed that crosses the network is done (bench/edge-sites.sh snapshots its WAN
