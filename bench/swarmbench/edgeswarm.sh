@@ -24,7 +24,7 @@
 #                   get (ES_WARMUP_CHUNK; `auto` sizing with 4 MB chunks at most, as the default ES_OPTS): agents that
 #                   have served a few GiB of such chunks, so that the per-chunk code has reached C2 (a method is
 #                   compiled after about 5,000 calls) with the profile the timed transfer has. 64 KiB warm-up chunks
-#                   do not do it: the code compiled for them is compiled again for larger ones (docs/benchmarks.md).
+#                   did not do it: 2.4x the requests, and C2 still compiled 44 CPU-s in the window (docs/benchmarks.md).
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.

@@ -128,7 +128,7 @@ public final class ArtifactStore implements AutoCloseable {
     /**
      * As {@link #publish(ArtifactName, Flux, long)}, in chunks of the size the publisher asked for.
      *
-     * Fails with {@link InvalidInputException} when this agent's chunk sizing does not allow {@code requestedChunkSize}.
+     * <p>Fails with {@link InvalidInputException} when this agent's chunk sizing does not allow {@code requestedChunkSize}.
      */
     public Mono<Manifest> publish(ArtifactName name, Flux<DataBuffer> body, DataSize requestedChunkSize) {
         return Mono.defer(() -> publishInChunksOf(name, body, chunkSizing.forRequest(requestedChunkSize.toBytes())));
