@@ -108,7 +108,7 @@ class ArtifactController {
             return DataSize.parse(text);
         } catch (IllegalArgumentException | ArithmeticException e) { // malformed, or too large for a long
             throw new InvalidInputException("chunkSize must be a size such as 256KB, 1MB or 65536, got '"
-                    + (text.length() > 20 ? text.substring(0, 20) + "..." : text) + "'");
+                    + ProblemResponses.echoed(text) + "'");
         }
     }
 
@@ -120,7 +120,7 @@ class ArtifactController {
         }
         if (!"swarm".equals(scope)) {
             throw new InvalidInputException("scope must be 'local' or 'swarm', got '"
-                    + (scope.length() > 20 ? scope.substring(0, 20) + "..." : scope) + "'");
+                    + ProblemResponses.echoed(scope) + "'");
         }
         return ArtifactViews.swarmSummaries(store, catalog);
     }

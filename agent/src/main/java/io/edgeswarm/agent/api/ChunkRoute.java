@@ -53,7 +53,6 @@ class ChunkRoute implements NettyRouteProvider {
     private static final String IMMUTABLE = ArtifactController.IMMUTABLE.getHeaderValue();
     /** Seconds a peer refused for want of an upload slot should wait before asking again. */
     private static final String BUSY_RETRY_AFTER = "1";
-    private static final int MAX_ECHOED_INDEX = 20;
 
     private final ArtifactStore store;
     private final TransferMetrics metrics;
@@ -203,6 +202,6 @@ class ChunkRoute implements NettyRouteProvider {
             // reported below
         }
         throw new InvalidInputException("chunk index must be a non-negative integer, got '"
-                + (index.length() > MAX_ECHOED_INDEX ? index.substring(0, MAX_ECHOED_INDEX) + "..." : index) + "'");
+                + ProblemResponses.echoed(index) + "'");
     }
 }

@@ -19,7 +19,15 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ProblemResponses {
 
+    /** Client input longer than this is cut when a problem's detail quotes it back. */
+    private static final int MAX_ECHOED = 20;
+
     private ProblemResponses() {
+    }
+
+    /** Client input as a problem's detail quotes it: at most {@link #MAX_ECHOED} characters, then "...". */
+    static String echoed(String input) {
+        return input.length() > MAX_ECHOED ? input.substring(0, MAX_ECHOED) + "..." : input;
     }
 
     static Mono<Void> write(ServerWebExchange exchange, JsonMapper json, HttpStatus status, String detail) {

@@ -1,5 +1,7 @@
 package io.edgeswarm.agent.storage;
 
+import io.edgeswarm.agent.config.EdgeswarmProperties;
+
 /**
  * The chunk size of a new artifact: {@code size} for every artifact, or, when {@code automatic}, about
  * {@link #TARGET_CHUNKS} chunks per artifact as BitTorrent clients size pieces, a power of two between
@@ -17,8 +19,8 @@ public record ChunkSizing(boolean automatic, int size) {
      * 1.15x the bound instead of 1.17-1.19x, and 16 hosts in 1.50x instead of 1.64x (docs/benchmarks.md).
      */
     static final int MIN_AUTO = 512 * 1024;
-    /** The smallest chunk a publish may ask for: below it, a request and a hash per chunk cost more than the bytes. */
-    public static final int MIN_REQUESTED = 64 * 1024;
+    /** The smallest chunk a publish may ask for: the smallest {@code edgeswarm.transfer.chunk-size} allows. */
+    public static final int MIN_REQUESTED = (int) EdgeswarmProperties.Transfer.MIN_CHUNK_SIZE;
 
     public ChunkSizing {
         if (size <= 0) {
@@ -52,9 +54,10 @@ public record ChunkSizing(boolean automatic, int size) {
      * @throws InvalidInputException when {@code requested} is not between {@link #MIN_REQUESTED} and {@code size}
      */
     public int forRequest(long requested) {
-        if (requested < Math.min(MIN_REQUESTED, size) || requested > size) {
-            throw new InvalidInputException("chunkSize must be between " + Math.min(MIN_REQUESTED, size) + " and "
-                    + size + " bytes on this agent, got " + requested);
+        int smallest = Math.min(MIN_REQUESTED, size);
+        if (requested < smallest || requested > size) {
+            throw new InvalidInputException("chunkSize must be between " + smallest + " and " + size
+                    + " bytes on this agent, got " + requested);
         }
         return (int) requested;
     }
