@@ -3,6 +3,9 @@
 
     bench/profile-report.py DIR [THREAD]           samples by thread kind, then the hottest frames (self and total)
     bench/profile-report.py DIR [THREAD] --has F   the share of samples whose stack holds a frame containing F
+    bench/profile-report.py DIR [THREAD] --first F1 F2 ... [--java]
+                                                   each sample counted once, under the first F its stack holds
+                                                   (else "none"); --java leaves out samples in the kernel
 
 THREAD keeps only threads whose name contains it (e.g. reactor-http, chunk-writer, C2, swarm, gossip).
 """
@@ -28,12 +31,17 @@ def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
     directory = argv[1]
-    has = argv[argv.index('--has') + 1:] if '--has' in argv else []
-    rest = argv[2:argv.index('--has')] if '--has' in argv else argv[2:]
+    java_only = '--java' in argv
+    argv = [arg for arg in argv if arg != '--java']
+    mode = next((flag for flag in ('--has', '--first') if flag in argv), None)
+    keys = argv[argv.index(mode) + 1:] if mode else []
+    rest = argv[2:argv.index(mode)] if mode else argv[2:]
     thread = rest[0] if rest else None
     total = 0
     by_thread, by_self, by_total, by_key = (collections.Counter() for _ in range(4))
     for name, frames, count in samples(directory, thread):
+        if java_only and frames and frames[-1].endswith('_[k]'):
+            continue  # async-profiler marks kernel frames with _[k]
         total += count
         by_thread[name] += count
         if frames:
@@ -41,14 +49,17 @@ def main(argv):
         for frame in set(frames):
             by_total[frame] += count
         stack = ';'.join(frames)
-        for key in has:
-            if key in stack:
-                by_key[key] += count
+        if mode == '--has':
+            for key in keys:
+                if key in stack:
+                    by_key[key] += count
+        elif mode == '--first':
+            by_key[next((key for key in keys if key in stack), 'none')] += count
     if total == 0:
         sys.exit('no samples in ' + directory)
     print('%d samples' % total)
-    if has:
-        for key in has:
+    if mode:
+        for key in keys + (['none'] if mode == '--first' else []):
             print('%6.1f %%  %s' % (100.0 * by_key[key] / total, key))
         return
     for title, counter, rows in (('threads', by_thread, 12), ('self', by_self, 25), ('total', by_total, 40)):
