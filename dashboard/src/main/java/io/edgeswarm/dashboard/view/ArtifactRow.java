@@ -12,7 +12,7 @@ public record ArtifactRow(String digest, String name, long size, List<Holding> h
     }
 
     public String shortDigest() {
-        return digest.length() > 19 ? digest.substring(7, 19) : digest;
+        return DigestLabel.of(digest);
     }
 
     public long completeCount() {

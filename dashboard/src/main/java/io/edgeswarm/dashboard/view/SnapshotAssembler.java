@@ -172,7 +172,7 @@ public class SnapshotAssembler {
                     continue;
                 }
                 if (d.error() != null) {
-                    alerts.add(new Alert("critical", row.id() + " failed to fetch " + shortDigest(d.digest()) + ": "
+                    alerts.add(new Alert("critical", row.id() + " failed to fetch " + DigestLabel.of(d.digest()) + ": "
                             + d.error(), "/artifacts/" + d.digest()));
                     continue;
                 }
@@ -182,7 +182,7 @@ public class SnapshotAssembler {
                         ? new Progressed(d.progress(), now) : before;
                 seen.put(key, now2);
                 if (Duration.between(now2.at(), now).compareTo(stalledAfter) >= 0) {
-                    alerts.add(new Alert("warning", row.id() + " made no progress on " + shortDigest(d.digest())
+                    alerts.add(new Alert("warning", row.id() + " made no progress on " + DigestLabel.of(d.digest())
                             + " for " + Duration.between(now2.at(), now).toSeconds() + " s",
                             "/artifacts/" + d.digest()));
                 }
@@ -191,9 +191,5 @@ public class SnapshotAssembler {
         lastMoved.clear();
         lastMoved.putAll(seen);
         return List.copyOf(alerts);
-    }
-
-    private static String shortDigest(String digest) {
-        return digest.length() > 19 ? digest.substring(7, 19) : digest;
     }
 }

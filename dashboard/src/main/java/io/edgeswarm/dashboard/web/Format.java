@@ -1,5 +1,6 @@
 package io.edgeswarm.dashboard.web;
 
+import io.edgeswarm.dashboard.view.DigestLabel;
 import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
@@ -55,6 +56,6 @@ public class Format {
     }
 
     public String shortDigest(String digest) {
-        return digest != null && digest.length() > 19 ? digest.substring(7, 19) : digest;
+        return DigestLabel.of(digest);
     }
 }
