@@ -3,6 +3,9 @@
 
     ip netns exec sbbr bench/host-timeline.py record OUT SECONDS    sample every 0.25 s (run it beside a benchmark)
     bench/host-timeline.py report OUT T0 FILE_BYTES UP_MBIT          one line per second from T0 (HH:MM:SS, UTC)
+    bench/host-timeline.py holdings OUT T0 FILE_BYTES                each peer's share of the file when the origin had
+                                                                     sent one copy, and when each host's link had
+                                                                     carried the file's size (seconds from T0)
 
 Recording runs inside swarmbench's bridge namespace (sbbr), where host X's link ends in interface pX: what pX receives
 host X sent, what pX sends host X received. One process reads them all, so sampling costs the run almost nothing
@@ -37,7 +40,8 @@ def record(out, seconds):
             time.sleep(0.25)
 
 
-def report(path, t0_utc, file_bytes, up_mbit):
+def load(path, t0_utc):
+    """The samples, T0 as a timestamp (on the first sample's day), and the counters at the sample nearest T0."""
     rows = []
     for line in open(path):
         stamp, *hosts = line.split()
@@ -46,6 +50,27 @@ def report(path, t0_utc, file_bytes, up_mbit):
     h, m, s = map(int, t0_utc.split(':'))
     t0 = datetime.datetime(day.year, day.month, day.day, h, m, s, tzinfo=datetime.timezone.utc).timestamp()
     base = min(rows, key=lambda r: abs(r[0] - t0))[1]
+    return rows, t0, base
+
+
+def holdings(path, t0_utc, file_bytes):
+    rows, t0, base = load(path, t0_utc)
+    rows = [r for r in rows if r[0] >= t0]
+    got = lambda hosts, i: (hosts[i][1] - base[i][1]) / file_bytes
+    copy = next((r for r in rows if (r[1][0][0] - base[0][0]) >= file_bytes), None)
+    if copy:
+        shares = [got(copy[1], i) for i in range(1, len(base))]
+        print('origin sent one copy at %.1f s; peers held %.1f to %.1f %% (mean %.1f %%)' % (
+            copy[0] - t0, 100 * min(shares), 100 * max(shares), 100 * sum(shares) / len(shares)))
+    done = []
+    for i in range(1, len(base)):
+        at = next((stamp - t0 for stamp, hosts in rows if got(hosts, i) >= HEADERS), None)
+        done.append('h%d %s' % (i, '-' if at is None else '%.1f' % at))
+    print('link carried the file by: ' + ', '.join(done))
+
+
+def report(path, t0_utc, file_bytes, up_mbit):
+    rows, t0, base = load(path, t0_utc)
     peers = len(base) - 1
     print('   t  origin Mbit/s  peers Mbit/s (% of caps)  origin copies  peers done  slowest peer')
     last = None
@@ -66,6 +91,8 @@ def report(path, t0_utc, file_bytes, up_mbit):
 if __name__ == '__main__':
     if len(sys.argv) == 4 and sys.argv[1] == 'record':
         record(sys.argv[2], float(sys.argv[3]))
+    elif len(sys.argv) == 5 and sys.argv[1] == 'holdings':
+        holdings(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'report':
         report(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
     else:
