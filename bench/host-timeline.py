@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Every lab host's wire bytes over time, from the bridge side of its link, to see where a swarm run loses time.
 
-    ip netns exec sbbr bench/host-timeline.py record OUT SECONDS    sample every 0.25 s (run it beside a benchmark)
+    ip netns exec sbbr bench/host-timeline.py record OUT SECONDS [HOSTS]
+                                                 sample every 0.25 s (run it beside a benchmark); with HOSTS, first
+                                                 wait (within SECONDS) until the lab has that many hosts' links
     bench/host-timeline.py report OUT T0 FILE_BYTES UP_MBIT          one line per second from T0 (HH:MM:SS, UTC)
     bench/host-timeline.py holdings OUT T0 FILE_BYTES                each peer's share of the file when the origin had
                                                                      sent one copy, and when each host's link had
@@ -24,11 +26,20 @@ import time
 HEADERS = 1.0
 
 
-def record(out, seconds):
-    ports = sorted(glob.glob('/sys/class/net/p[0-9]*'), key=lambda p: int(re.sub(r'\D', '', os.path.basename(p))))
-    if not ports:
-        sys.exit('no pN interfaces here: run inside the lab bridge namespace (ip netns exec sbbr ...)')
+def lab_ports():
+    return sorted(glob.glob('/sys/class/net/p[0-9]*'), key=lambda p: int(re.sub(r'\D', '', os.path.basename(p))))
+
+
+def record(out, seconds, hosts=0):
     end = time.time() + seconds
+    # The port list is read once: a recorder started while the lab is still being built would miss the later hosts.
+    ports = lab_ports()
+    while len(ports) < hosts and time.time() < end:
+        time.sleep(0.5)
+        ports = lab_ports()
+    if not ports or len(ports) < hosts:
+        sys.exit('%d of %d pN interfaces here: run inside the lab bridge namespace (ip netns exec sbbr ...)' % (
+            len(ports), hosts))
     with open(out, 'w') as f:
         while time.time() < end:
             values = []
@@ -89,8 +100,8 @@ def report(path, t0_utc, file_bytes, up_mbit):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) == 4 and sys.argv[1] == 'record':
-        record(sys.argv[2], float(sys.argv[3]))
+    if len(sys.argv) in (4, 5) and sys.argv[1] == 'record':
+        record(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) == 5 else 0)
     elif len(sys.argv) == 5 and sys.argv[1] == 'holdings':
         holdings(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'report':
