@@ -37,9 +37,9 @@ def record(out, seconds, hosts=0):
     while len(ports) < hosts and time.time() < end:
         time.sleep(0.5)
         ports = lab_ports()
-    if not ports or len(ports) < hosts:
-        sys.exit('%d of %d pN interfaces here: run inside the lab bridge namespace (ip netns exec sbbr ...)' % (
-            len(ports), hosts))
+    if len(ports) < max(hosts, 1):
+        sys.exit('%d pN interfaces here, %d wanted: run inside the lab bridge namespace (ip netns exec sbbr ...)' % (
+            len(ports), max(hosts, 1)))
     with open(out, 'w') as f:
         while time.time() < end:
             values = []
@@ -64,10 +64,15 @@ def load(path, t0_utc):
     return rows, t0, base
 
 
+def received(hosts, base, i, file_bytes):
+    """How many copies of the file host i's link has carried towards it since the base sample."""
+    return (hosts[i][1] - base[i][1]) / file_bytes
+
+
 def holdings(path, t0_utc, file_bytes):
     rows, t0, base = load(path, t0_utc)
     rows = [r for r in rows if r[0] >= t0]
-    got = lambda hosts, i: (hosts[i][1] - base[i][1]) / file_bytes
+    got = lambda hosts, i: received(hosts, base, i, file_bytes)
     copy = next((r for r in rows if (r[1][0][0] - base[0][0]) >= file_bytes), None)
     if copy:
         shares = [got(copy[1], i) for i in range(1, len(base))]
@@ -92,7 +97,7 @@ def report(path, t0_utc, file_bytes, up_mbit):
             dt = stamp - last[0]
             origin = (hosts[0][0] - last[1][0][0]) * 8 / dt / 1e6
             sent = sum(hosts[i][0] - last[1][i][0] for i in range(1, len(hosts))) * 8 / dt / 1e6
-            got = [(hosts[i][1] - base[i][1]) / file_bytes for i in range(1, len(hosts))]
+            got = [received(hosts, base, i, file_bytes) for i in range(1, len(hosts))]
             print('%5.1f %10.1f %11.0f (%3.0f %%) %13.2f %8d/%d %10.0f %%' % (
                 stamp - t0, origin, sent, 100 * sent / (peers * up_mbit), (hosts[0][0] - base[0][0]) / file_bytes,
                 sum(g >= HEADERS for g in got), peers, 100 * min(got) / HEADERS))
