@@ -8,6 +8,9 @@
     bench/host-timeline.py holdings OUT T0 FILE_BYTES                each peer's share of the file when the origin had
                                                                      sent one copy, and when each host's link had
                                                                      carried the file's size (seconds from T0)
+    bench/host-timeline.py owed OUT T0 FILE_BYTES                    the copies the peers still owe each other (the
+                                                                     backlog that becomes the run's tail), at fixed
+                                                                     times after the origin's first MiB
 
 Recording runs inside swarmbench's bridge namespace (sbbr), where host X's link ends in interface pX: what pX receives
 host X sent, what pX sends host X received. One process reads them all, so sampling costs the run almost nothing
@@ -85,6 +88,31 @@ def holdings(path, t0_utc, file_bytes):
     print('link carried the file by: ' + ', '.join(done))
 
 
+def owed(path, t0_utc, file_bytes):
+    """What the peers still owe each other: every byte the origin sends once must reach the other N-2 peers too, so
+    (N-2) x the origin's bytes less all the peers' bytes is their backlog, in copies of the file. Sampled at fixed
+    times after the origin's first MiB and when it had sent one copy: its growth early shows the ramp, later how far
+    the peers' uplinks fall short of passing on what the origin sends."""
+    rows, t0, base = load(path, t0_utc)
+    rows = [r for r in rows if r[0] >= t0]
+    peers = len(base) - 1
+    origin = lambda hosts: hosts[0][0] - base[0][0]
+    backlog = lambda hosts: ((peers - 1) * origin(hosts) - sum(hosts[i][0] - base[i][0] for i in range(1, len(base)))) \
+        / file_bytes
+    first = next((stamp for stamp, hosts in rows if origin(hosts) >= 1 << 20), None)  # not handshakes: data
+    if first is None:
+        sys.exit('the origin sent nothing after T0')
+    points = []
+    for after in (2, 5, 10, 20, 40, 60, 80):
+        stamp, hosts = min(rows, key=lambda r: abs(r[0] - first - after))
+        if abs(stamp - first - after) < 1:
+            points.append('%d s %.2f' % (after, backlog(hosts)))
+    copy = next((r for r in rows if origin(r[1]) >= file_bytes), None)
+    if copy:
+        points.append('one copy sent (%.1f s) %.2f' % (copy[0] - first, backlog(copy[1])))
+    print('peers owe (copies of the file, from the origin\'s first MiB): ' + ', '.join(points))
+
+
 def report(path, t0_utc, file_bytes, up_mbit):
     rows, t0, base = load(path, t0_utc)
     peers = len(base) - 1
@@ -109,6 +137,8 @@ if __name__ == '__main__':
         record(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) == 5 else 0)
     elif len(sys.argv) == 5 and sys.argv[1] == 'holdings':
         holdings(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif len(sys.argv) == 5 and sys.argv[1] == 'owed':
+        owed(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'report':
         report(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
     else:

@@ -30,6 +30,11 @@
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
 #                   ES_OPTS="--edgeswarm.transfer.chunk-size=2MB" for fixed 2 MB chunks
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
+#   ES_TIMELINE     a directory: record every host's wire bytes (bench/host-timeline.py) from the publish on, one file
+#                   per run, and write beside it what `host-timeline.py holdings` says of the run (each peer's share
+#                   of the file when the origin had sent one copy, and when each host was done; `owed`: the
+#                   peers' backlog over the run) with the run's T0,
+#                   and how many chunks each peer had hashed into the whole digest as they arrived
 #   ES_NICE         nice value of every agent (default 10; 0 for none): a background service that leaves the CPU to
 #                   the kernel's network work first. When 16 agents keep 2 cores 90 % busy at nice 0, the softirq
 #                   threads that move packets through the veths and the tc queues wait behind them and the uplinks
@@ -160,6 +165,15 @@ seed)
   # A caller's hook once everything untimed that crosses the network is done (bench/edge-sites.sh snapshots its WAN
   # counters here).
   if [ -n "${ES_AFTER_PREPARE:-}" ]; then $ES_AFTER_PREPARE; fi
+  if [ -n "${ES_TIMELINE:-}" ]; then
+    # Every host's wire bytes from the lab's bridge namespace; the recorder lives in this process group, so the
+    # harness stops it with the seed, and `cleanup` reads it.
+    mkdir -p "$ES_TIMELINE"
+    timeline="$ES_TIMELINE/edgeswarm-n$SB_N-$(( SB_FILE_SIZE >> 20 ))mib-$(date -u +%H%M%S).txt"
+    echo "$timeline" > "$SB_WORK/timeline.path"
+    ip netns exec "${SB_BR_NS:-sbbr}" "$REPO/bench/host-timeline.py" record "$timeline" $(( SB_TIMEOUT + 600 )) "$SB_N" \
+      > "$SB_WORK/timeline.log" 2>&1 &
+  fi
   curl -fsS -T "$SB_SRC" "http://$SB_IP:$HTTP_PORT/api/v1/artifacts?name=bench/$(tr A-Z a-z <<<"$SB_FILE_NAME")" > "$SB_DIR/published.json" \
     && touch "$SB_DIR/.published"
   wait $agent ;;
@@ -170,6 +184,8 @@ peer)
     wait_ready "$SB_IP" || exit 1
   fi
   # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
+  # T0 for the timeline's report, to the second: the first peer started writes it.
+  [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ] && date -u +%T > "$SB_WORK/t0"
   base="http://$SB_IP:$HTTP_PORT/api/v1"
   digest="sha256:$SB_FILE_SHA256"
   ok=0
@@ -191,6 +207,17 @@ peer)
   date +%s.%N > "$SB_DONE"
   wait ;;
 cleanup)
+  if [ -s "$SB_WORK/timeline.path" ] && [ -s "$SB_WORK/t0" ]; then
+    timeline=$(cat "$SB_WORK/timeline.path")
+    "$REPO/bench/host-timeline.py" holdings "$timeline" "$(cat "$SB_WORK/t0")" "$SB_FILE_SIZE" > "${timeline%.txt}.holdings" 2>&1
+    "$REPO/bench/host-timeline.py" owed "$timeline" "$(cat "$SB_WORK/t0")" "$SB_FILE_SIZE" >> "${timeline%.txt}.holdings" 2>&1
+    echo "T0 $(cat "$SB_WORK/t0") UTC" >> "${timeline%.txt}.holdings"
+    # How much of the whole digest each peer had computed as chunks arrived; the rest was hashed at completion.
+    echo "chunks hashed on arrival: $(grep -h "Artifact sha256:$SB_FILE_SHA256 is complete" "$SB_WORK"/h*/agent.log \
+      | sed -E 's/.*\(([0-9]+) of ([0-9]+) chunks.*/\1/' | tr '\n' ' ')of $(grep -h -m1 -o \
+      "Artifact sha256:$SB_FILE_SHA256 is complete and verified ([0-9]* of [0-9]*" "$SB_WORK"/h*/agent.log | head -1 \
+      | sed -E 's/.* of //')" >> "${timeline%.txt}.holdings"
+  fi
   if [ -f "$SB_WORK/warm.pids" ]; then
     for pid in $(cat "$SB_WORK/warm.pids"); do pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; done
     sleep 1
