@@ -55,6 +55,11 @@ public final class Bitfield {
         return bits.cardinality();
     }
 
+    /** The lowest chunk not held; {@link #size()} when every chunk is held. */
+    public synchronized int firstMissing() {
+        return Math.min(size, bits.nextClearBit(0));
+    }
+
     public synchronized boolean isComplete() {
         return bits.cardinality() == size;
     }

@@ -50,6 +50,11 @@ public final class StoredArtifact {
         return held.has(index);
     }
 
+    /** The lowest chunk not held yet (the chunk count once all are held): where the in-order whole digest waits. */
+    public int firstMissingChunk() {
+        return held.firstMissing();
+    }
+
     public int heldChunks() {
         return held.cardinality();
     }

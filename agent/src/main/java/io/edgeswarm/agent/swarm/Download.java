@@ -68,6 +68,8 @@ public final class Download {
         long askInsteadUntil;
         /** The peer has this artifact, whole or partial (its bitfield answered). */
         boolean present;
+        /** The peer said it is an origin of the artifact (with a chunk, or by refusing one it had sent already). */
+        boolean origin;
         long bytesFrom;
         /** Uploads the peer had in progress when it last served us a chunk; -1 until it says. */
         int uploads = -1;
@@ -468,7 +470,7 @@ public final class Download {
             while (inFlightNow < limit && !candidates.isEmpty()) {
                 int index = chooser.choose(candidates, p -> expectedUploads(p, now));
                 PeerState peer = candidates.get(index);
-                int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now));
+                int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now), !peer.origin);
                 if (chunk >= 0) {
                     request(peer, chunk);
                     inFlightNow++;
@@ -598,6 +600,7 @@ public final class Download {
         if (reply.holdings() != null && reply.holdings().length() <= manifest.chunkCount()) {
             learned(peer, true, reply.holdings(), "reply");
         }
+        peer.origin = reply.fromOrigin();
         if (reply.uploads() >= 0) {
             peer.uploads = reply.uploads();
             peer.uploadsAt = context.now();
@@ -642,6 +645,7 @@ public final class Download {
         } else if (error instanceof SentAlreadyException sentAlready) {
             // The origin wants its upload spent on chunks nobody has: this one comes from a peer, and the origin is
             // asked at once for one it offered.
+            peer.origin = true;
             peer.askInstead = sentAlready.askInstead();
             peer.askInsteadUntil = now + ASK_INSTEAD_TTL_MS;
             if (!finished) {
@@ -709,6 +713,11 @@ public final class Download {
         @Override
         public int heldCount() {
             return local.heldChunks();
+        }
+
+        @Override
+        public int firstMissing() {
+            return local.firstMissingChunk();
         }
     };
 

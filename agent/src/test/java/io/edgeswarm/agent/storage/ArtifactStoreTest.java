@@ -218,6 +218,24 @@ class ArtifactStoreTest {
     }
 
     @Test
+    void aPartialArtifactNamesTheLowestChunkItLacks() throws IOException {
+        byte[] content = randomBytes(4 * CHUNK, 19);
+        Manifest manifest = manifestOf(content);
+        ArtifactStore store = open();
+        StoredArtifact artifact = store.beginPartial(manifest);
+        assertThat(artifact.firstMissingChunk()).isZero();
+
+        putChunks(store, manifest, content, 0, 1);
+        putChunks(store, manifest, content, 2, 3);
+        assertThat(artifact.firstMissingChunk()).isEqualTo(1);
+
+        putChunks(store, manifest, content, 1, 2);
+        assertThat(artifact.firstMissingChunk()).isEqualTo(3);
+        putChunks(store, manifest, content, 3, 4);
+        assertThat(store.require(manifest.digest()).firstMissingChunk()).isEqualTo(manifest.chunkCount());
+    }
+
+    @Test
     void chunksArrivingConcurrentlyAndTwiceStillCompleteTheArtifact() throws Exception {
         byte[] content = randomBytes(50 * CHUNK + 7, 18);
         Manifest manifest = manifestOf(content);

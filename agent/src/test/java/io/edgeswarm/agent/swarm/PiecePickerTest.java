@@ -54,6 +54,11 @@ class PiecePickerTest {
             return held.cardinality();
         }
 
+        @Override
+        public int firstMissing() {
+            return Math.min(count, held.nextClearBit(0));
+        }
+
         void request(int chunk, String peer) {
             requested.computeIfAbsent(chunk, c -> new HashSet<>()).add(peer);
         }
@@ -68,7 +73,7 @@ class PiecePickerTest {
         java.util.Arrays.fill(view.holders, 5);
         view.holders[7] = 1;
 
-        assertThat(picker.next(view, "p", all(10), null)).isEqualTo(7);
+        assertThat(picker.next(view, "p", all(10), null, false)).isEqualTo(7);
     }
 
     @Test
@@ -99,9 +104,49 @@ class PiecePickerTest {
     private Set<Integer> picks(FakeView view, int times) {
         Set<Integer> picks = new HashSet<>();
         for (int i = 0; i < times; i++) {
-            picks.add(picker.next(view, "p", all(view.chunkCount()), null));
+            picks.add(picker.next(view, "p", all(view.chunkCount()), null, false));
         }
         return picks;
+    }
+
+    @Test
+    void theLowestMissingChunkGoesFirstThoughEveryoneHasIt() {
+        FakeView view = new FakeView(10);
+        view.held.set(0, 5);
+        view.held.set(6);
+        java.util.Arrays.fill(view.holders, 9);
+        view.holders[7] = 1;
+
+        assertThat(picker.next(view, "p", all(10), null, true)).isEqualTo(5);
+        // One request for it at a time: with chunk 5 asked of someone, rarest first again.
+        view.request(5, "p");
+        assertThat(picker.next(view, "q", all(10), null, true)).isEqualTo(7);
+    }
+
+    @Test
+    void theLowestMissingChunkDoesNotGoFirstWhenItMayNotOrCannotBeAskedFor() {
+        FakeView view = new FakeView(10);
+        view.held.set(0, 5);
+        java.util.Arrays.fill(view.holders, 9);
+        view.holders[7] = 1;
+        BitSet withoutFive = all(10);
+        withoutFive.clear(5);
+
+        assertThat(picker.next(view, "origin", all(10), null, false)).as("an origin in its first pass").isEqualTo(7);
+        assertThat(picker.next(view, "p", withoutFive, null, true)).as("the peer lacks it").isEqualTo(7);
+        assertThat(picker.next(view, "remote", all(10), chunk -> chunk != 5, true)).as("zone rule").isEqualTo(7);
+    }
+
+    @Test
+    void theFirstFewChunksStayRandomEvenWithTheFrontierFirst() {
+        FakeView view = new FakeView(100);
+        java.util.Arrays.fill(view.holders, 5);
+
+        Set<Integer> picks = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            picks.add(picker.next(view, "p", all(100), null, true));
+        }
+        assertThat(picks).hasSizeGreaterThan(5);
     }
 
     @Test
@@ -110,9 +155,9 @@ class PiecePickerTest {
         BitSet peerHas = new BitSet();
         peerHas.set(3);
 
-        assertThat(picker.next(view, "p", peerHas, null)).isEqualTo(3);
+        assertThat(picker.next(view, "p", peerHas, null, false)).isEqualTo(3);
         view.held.set(3);
-        assertThat(picker.next(view, "p", peerHas, null)).isEqualTo(-1);
+        assertThat(picker.next(view, "p", peerHas, null, false)).isEqualTo(-1);
     }
 
     @Test
@@ -121,7 +166,7 @@ class PiecePickerTest {
         view.request(0, "a");
         view.request(1, "a");
 
-        assertThat(picker.next(view, "b", all(3), null)).isEqualTo(2);
+        assertThat(picker.next(view, "b", all(3), null, false)).isEqualTo(2);
     }
 
     @Test
@@ -130,17 +175,17 @@ class PiecePickerTest {
         view.held.set(0, 2);
         view.request(2, "a");
 
-        assertThat(picker.next(view, "a", all(3), null)).isEqualTo(-1);
-        assertThat(picker.next(view, "b", all(3), null)).isEqualTo(2);
+        assertThat(picker.next(view, "a", all(3), null, false)).isEqualTo(-1);
+        assertThat(picker.next(view, "b", all(3), null, false)).isEqualTo(2);
         view.request(2, "b");
-        assertThat(picker.next(view, "c", all(3), null)).isEqualTo(-1);
+        assertThat(picker.next(view, "c", all(3), null, false)).isEqualTo(-1);
     }
 
     @Test
     void zoneRuleLimitsWhatAPeerMayBeAskedFor() {
         FakeView view = new FakeView(6);
 
-        int pick = picker.next(view, "remote", all(6), chunk -> chunk % 3 == 1);
+        int pick = picker.next(view, "remote", all(6), chunk -> chunk % 3 == 1, false);
 
         assertThat(pick % 3).isEqualTo(1);
     }
