@@ -39,7 +39,8 @@
 #                   the kernel's network work first. When 16 agents keep 2 cores 90 % busy at nice 0, the softirq
 #                   threads that move packets through the veths and the tc queues wait behind them and the uplinks
 #                   idle; at nice 10 the N=16 1 GiB run took 1.155-1.231x in five runs, against 1.22-1.28x in four at
-#                   nice 0 the same day (docs/benchmarks.md).
+#                   nice 0 the same day (docs/benchmarks.md). Later runs at nice 10 spread over 1.153-1.354x with the
+#                   host's hour; nice 19 was no better than 10.
 set -u
 if [ "${ES_WARM:-0}" -ge 3 ]; then WARMUP_MIB_DEFAULT=256 WARMUP_ROUNDS_DEFAULT=3; else WARMUP_MIB_DEFAULT=64 WARMUP_ROUNDS_DEFAULT=2; fi
 [ "${ES_WARM:-0}" -ge 4 ] && WARMUP_ROUNDS_DEFAULT=10
