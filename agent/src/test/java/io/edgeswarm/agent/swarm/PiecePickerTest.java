@@ -109,13 +109,19 @@ class PiecePickerTest {
         return picks;
     }
 
-    @Test
-    void theLowestMissingChunkGoesFirstThoughEveryoneHasIt() {
+    /** Ten chunks, 0-4 held, every one held by nine peers but chunk 7, the rarest, by one. */
+    private static FakeView lackingFiveAndRareSeven() {
         FakeView view = new FakeView(10);
         view.held.set(0, 5);
-        view.held.set(6);
         java.util.Arrays.fill(view.holders, 9);
         view.holders[7] = 1;
+        return view;
+    }
+
+    @Test
+    void theLowestMissingChunkGoesFirstThoughEveryoneHasIt() {
+        FakeView view = lackingFiveAndRareSeven();
+        view.held.set(6);
 
         assertThat(picker.next(view, "p", all(10), null, true)).isEqualTo(5);
         // One request for it at a time: with chunk 5 asked of someone, rarest first again.
@@ -125,10 +131,7 @@ class PiecePickerTest {
 
     @Test
     void theLowestMissingChunkDoesNotGoFirstWhenItMayNotOrCannotBeAskedFor() {
-        FakeView view = new FakeView(10);
-        view.held.set(0, 5);
-        java.util.Arrays.fill(view.holders, 9);
-        view.holders[7] = 1;
+        FakeView view = lackingFiveAndRareSeven();
         BitSet withoutFive = all(10);
         withoutFive.clear(5);
 
