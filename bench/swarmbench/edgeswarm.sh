@@ -30,11 +30,10 @@
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
 #                   ES_OPTS="--edgeswarm.transfer.chunk-size=2MB" for fixed 2 MB chunks
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
-#   ES_TIMELINE     a directory: record every host's wire bytes (bench/host-timeline.py) from the publish on, one file
-#                   per run, and write beside it what `host-timeline.py holdings` says of the run (each peer's share
-#                   of the file when the origin had sent one copy, and when each host was done; `owed`: the
-#                   peers' backlog over the run) with the run's T0,
-#                   and how many chunks each peer had hashed into the whole digest as they arrived
+#   ES_TIMELINE     a directory: record every host's wire bytes (bench/host-timeline.py) from the publish on, one
+#                   file per run, and write a .holdings file beside it: `holdings` (each peer's share of the file when
+#                   the origin had sent one copy, and when each host was done), `owed` (the peers' backlog over the
+#                   run), the run's T0, and how many chunks each peer had hashed into the whole digest on arrival
 #   ES_NICE         nice value of every agent (default 10; 0 for none): a background service that leaves the CPU to
 #                   the kernel's network work first. When 16 agents keep 2 cores 90 % busy at nice 0, the softirq
 #                   threads that move packets through the veths and the tc queues wait behind them and the uplinks
@@ -184,9 +183,9 @@ peer)
     ( run_agent "$SB_IDX" "$SB_IP" "$SB_DIR" ) > "$SB_DIR/agent.log" 2>&1 &
     wait_ready "$SB_IP" || exit 1
   fi
-  # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
   # T0 for the timeline's report, to the second: the first peer started writes it.
   [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ] && date -u +%T > "$SB_WORK/t0"
+  # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
   base="http://$SB_IP:$HTTP_PORT/api/v1"
   digest="sha256:$SB_FILE_SHA256"
   ok=0
