@@ -72,11 +72,21 @@ def received(hosts, base, i, file_bytes):
     return (hosts[i][1] - base[i][1]) / file_bytes
 
 
+def sent(hosts, base, i):
+    """The bytes host i has sent since the base sample (host 0 is the origin)."""
+    return hosts[i][0] - base[i][0]
+
+
+def one_copy(rows, base, file_bytes):
+    """The first sample at which the origin had sent the file's size, or None."""
+    return next((r for r in rows if sent(r[1], base, 0) >= file_bytes), None)
+
+
 def holdings(path, t0_utc, file_bytes):
     rows, t0, base = load(path, t0_utc)
     rows = [r for r in rows if r[0] >= t0]
     got = lambda hosts, i: received(hosts, base, i, file_bytes)
-    copy = next((r for r in rows if (r[1][0][0] - base[0][0]) >= file_bytes), None)
+    copy = one_copy(rows, base, file_bytes)
     if copy:
         shares = [got(copy[1], i) for i in range(1, len(base))]
         print('origin sent one copy at %.1f s; peers held %.1f to %.1f %% (mean %.1f %%)' % (
@@ -96,10 +106,9 @@ def owed(path, t0_utc, file_bytes):
     rows, t0, base = load(path, t0_utc)
     rows = [r for r in rows if r[0] >= t0]
     peers = len(base) - 1
-    origin = lambda hosts: hosts[0][0] - base[0][0]
-    backlog = lambda hosts: ((peers - 1) * origin(hosts) - sum(hosts[i][0] - base[i][0] for i in range(1, len(base)))) \
-        / file_bytes
-    first = next((stamp for stamp, hosts in rows if origin(hosts) >= 1 << 20), None)  # not handshakes: data
+    backlog = lambda hosts: ((peers - 1) * sent(hosts, base, 0)
+                             - sum(sent(hosts, base, i) for i in range(1, len(base)))) / file_bytes
+    first = next((stamp for stamp, hosts in rows if sent(hosts, base, 0) >= 1 << 20), None)  # not handshakes: data
     if first is None:
         sys.exit('the origin sent nothing after T0')
     points = []
@@ -107,7 +116,7 @@ def owed(path, t0_utc, file_bytes):
         stamp, hosts = min(rows, key=lambda r: abs(r[0] - first - after))
         if abs(stamp - first - after) < 1:
             points.append('%d s %.2f' % (after, backlog(hosts)))
-    copy = next((r for r in rows if origin(r[1]) >= file_bytes), None)
+    copy = one_copy(rows, base, file_bytes)
     if copy:
         points.append('one copy sent (%.1f s) %.2f' % (copy[0] - first, backlog(copy[1])))
     print('peers owe (copies of the file, from the origin\'s first MiB): ' + ', '.join(points))
@@ -124,10 +133,10 @@ def report(path, t0_utc, file_bytes, up_mbit):
         if last:
             dt = stamp - last[0]
             origin = (hosts[0][0] - last[1][0][0]) * 8 / dt / 1e6
-            sent = sum(hosts[i][0] - last[1][i][0] for i in range(1, len(hosts))) * 8 / dt / 1e6
+            peers_rate = sum(hosts[i][0] - last[1][i][0] for i in range(1, len(hosts))) * 8 / dt / 1e6
             got = [received(hosts, base, i, file_bytes) for i in range(1, len(hosts))]
             print('%5.1f %10.1f %11.0f (%3.0f %%) %13.2f %8d/%d %10.0f %%' % (
-                stamp - t0, origin, sent, 100 * sent / (peers * up_mbit), (hosts[0][0] - base[0][0]) / file_bytes,
+                stamp - t0, origin, peers_rate, 100 * peers_rate / (peers * up_mbit), sent(hosts, base, 0) / file_bytes,
                 sum(g >= HEADERS for g in got), peers, 100 * min(got) / HEADERS))
         last = (stamp, hosts)
 
