@@ -213,10 +213,10 @@ cleanup)
     "$REPO/bench/host-timeline.py" owed "$timeline" "$(cat "$SB_WORK/t0")" "$SB_FILE_SIZE" >> "${timeline%.txt}.holdings" 2>&1
     echo "T0 $(cat "$SB_WORK/t0") UTC" >> "${timeline%.txt}.holdings"
     # How much of the whole digest each peer had computed as chunks arrived; the rest was hashed at completion.
-    echo "chunks hashed on arrival: $(grep -h "Artifact sha256:$SB_FILE_SHA256 is complete" "$SB_WORK"/h*/agent.log \
-      | sed -E 's/.*\(([0-9]+) of ([0-9]+) chunks.*/\1/' | tr '\n' ' ')of $(grep -h -m1 -o \
-      "Artifact sha256:$SB_FILE_SHA256 is complete and verified ([0-9]* of [0-9]*" "$SB_WORK"/h*/agent.log | head -1 \
-      | sed -E 's/.* of //')" >> "${timeline%.txt}.holdings"
+    counts=$(grep -h -o "Artifact sha256:$SB_FILE_SHA256 is complete and verified ([0-9]* of [0-9]*" \
+      "$SB_WORK"/h*/agent.log | sed -E 's/.*\(//')
+    echo "chunks hashed on arrival: $(cut -d' ' -f1 <<<"$counts" | tr '\n' ' ')of $(head -1 <<<"$counts" | cut -d' ' -f3)" \
+      >> "${timeline%.txt}.holdings"
   fi
   if [ -f "$SB_WORK/warm.pids" ]; then
     for pid in $(cat "$SB_WORK/warm.pids"); do pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; done
