@@ -66,7 +66,7 @@ public final class PiecePicker {
      */
     public int next(View view, String peer, BitSet peerHas, java.util.function.IntPredicate allowed,
             boolean frontierFirst) {
-        if (frontierFirst && view.heldCount() >= RANDOM_FIRST) {
+        if (frontierFirst && !stillRandom(view)) {
             int frontier = view.firstMissing();
             if (frontier < view.chunkCount() && peerHas.get(frontier) && view.requested(frontier) == 0
                     && (allowed == null || allowed.test(frontier))) {
@@ -78,6 +78,11 @@ public final class PiecePicker {
             return pick;
         }
         return endgame(view) ? pick(view, peer, peerHas, allowed, true) : -1;
+    }
+
+    /** Whether the download is still taking its first few chunks at random rather than by rarity. */
+    private static boolean stillRandom(View view) {
+        return view.heldCount() < RANDOM_FIRST;
     }
 
     /** Every missing chunk is already requested: duplicates now beat waiting for the slowest peer. */
@@ -92,7 +97,7 @@ public final class PiecePicker {
 
     private int pick(View view, String peer, BitSet peerHas, java.util.function.IntPredicate allowed,
             boolean endgame) {
-        boolean randomFirst = view.heldCount() < RANDOM_FIRST;
+        boolean randomFirst = stillRandom(view);
         int best = -1;
         int bestRarity = Integer.MAX_VALUE;
         int ties = 0;
