@@ -13,8 +13,10 @@ import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
+import io.edgeswarm.agent.swarm.HoldingsHeader;
 import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmCatalog;
+import io.edgeswarm.agent.swarm.SwarmHeaders;
 import io.edgeswarm.agent.swarm.SwarmService;
 import java.net.URI;
 import java.time.Duration;
@@ -158,10 +160,21 @@ class ArtifactController {
         });
     }
 
-    /** Which chunks this agent holds, as the bytes of a little-endian bitset (java.util.BitSet#toByteArray). */
+    /**
+     * Which chunks this agent holds, as the bytes of a little-endian bitset (java.util.BitSet#toByteArray). A peer that
+     * polls while fetching the artifact itself names itself and sends its own bitfield, which this agent's download
+     * of the artifact, if any, takes as news (as from a chunk request).
+     */
     @GetMapping(value = "/{digest}/bitfield", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    byte[] bitfield(@PathVariable String digest) {
-        return store.require(Digest.parse(digest)).bitfield().toByteArray();
+    byte[] bitfield(@PathVariable String digest,
+            @RequestHeader(name = SwarmHeaders.REQUESTER, required = false) String requester,
+            @RequestHeader(name = HoldingsHeader.NAME, required = false) String holdings) {
+        Digest parsed = Digest.parse(digest);
+        byte[] held = store.require(parsed).bitfield().toByteArray();
+        if (requester != null && !requester.isEmpty() && holdings != null) {
+            swarm.peerAnnounced(parsed, requester, holdings, "peer_poll");
+        }
+        return held;
     }
 
     /**

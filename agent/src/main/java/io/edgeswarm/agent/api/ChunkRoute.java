@@ -155,7 +155,7 @@ class ChunkRoute implements NettyRouteProvider {
         String requester = request.requestHeaders().get(SwarmHeaders.REQUESTER);
         String holdings = request.requestHeaders().get(HoldingsHeader.NAME);
         if (requester != null && !requester.isEmpty() && holdings != null) {
-            swarm.peerAnnounced(digest, requester, holdings);
+            swarm.peerAnnounced(digest, requester, holdings, "request");
         }
     }
 

@@ -28,6 +28,7 @@ public class TransferMetrics {
     private final Counter holdingsPolled;
     private final Counter holdingsWithReply;
     private final Counter holdingsWithRequest;
+    private final Counter holdingsWithPeerPoll;
     /**
      * Meters recorded once per chunk, by their tag values. Building and registering a meter per call costs an id,
      * its tags and a registry lookup on every chunk; the tag values come from small fixed sets, so these stay small.
@@ -45,20 +46,26 @@ public class TransferMetrics {
         this.holdingsPolled = holdingsLearned(registry, "poll");
         this.holdingsWithReply = holdingsLearned(registry, "reply");
         this.holdingsWithRequest = holdingsLearned(registry, "request");
+        this.holdingsWithPeerPoll = holdingsLearned(registry, "peer_poll");
     }
 
     private static Counter holdingsLearned(MeterRegistry registry, String via) {
         return Counter.builder("edgeswarm.holdings.learned")
-                .description("Peers' bitfields a download learned: polled, sent with a chunk, or sent with a request")
+                .description("Peers' bitfields a download learned: polled, sent with a chunk, sent with a chunk request, "
+                        + "or sent with a poll")
                 .tag("via", via).register(registry);
     }
 
-    /** A download learned a peer's bitfield {@code via} {@code poll}, {@code reply} or {@code request}. */
+    /**
+     * A download learned a peer's bitfield {@code via} {@code poll} (ours), {@code reply} (with a chunk it served us),
+     * {@code request} (with a chunk request it sent us) or {@code peer_poll} (with its poll of our bitfield).
+     */
     public void holdingsLearned(String via) {
         switch (via) {
             case "poll" -> holdingsPolled.increment();
             case "reply" -> holdingsWithReply.increment();
             case "request" -> holdingsWithRequest.increment();
+            case "peer_poll" -> holdingsWithPeerPoll.increment();
             default -> throw new IllegalArgumentException("unknown source of holdings: " + via);
         }
     }

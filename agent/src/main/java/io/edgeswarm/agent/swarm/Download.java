@@ -303,32 +303,38 @@ public final class Download {
             state.peer = peer; // fresh load and address from gossip
             if (manifest != null && !state.bitfieldPending && state.bannedUntil <= now
                     && now - state.bitfieldAt >= refreshInterval(state)) {
-                state.bitfieldPending = true;
-                context.client().bitfield(peer, digest)
-                        .publishOn(context.swarmThread())
-                        .subscribe(bits -> {
-                            state.bitfieldPending = false;
-                            learned(state, bits.isPresent(), bits.orElseGet(BitSet::new), "poll");
-                            if (!finished && manifest != null && !local.isComplete()) {
-                                // New holdings are work to hand out now, not at the next tick.
-                                schedule(context.now());
-                            }
-                        }, error -> {
-                            state.bitfieldPending = false;
-                            state.bitfieldAt = context.now();
-                        });
+                poll(state);
             }
         }
     }
 
+    /** Asks a peer for its bitfield, sending ours along. */
+    private void poll(PeerState state) {
+        state.bitfieldPending = true;
+        context.client().bitfield(state.peer, digest, HoldingsHeader.encode(local.bitfield()).orElse(null))
+                .publishOn(context.swarmThread())
+                .subscribe(bits -> {
+                    state.bitfieldPending = false;
+                    learned(state, bits.isPresent(), bits.orElseGet(BitSet::new), "poll");
+                    if (!finished && manifest != null && !local.isComplete()) {
+                        // New holdings are work to hand out now, not at the next tick.
+                        schedule(context.now());
+                    }
+                }, error -> {
+                    state.bitfieldPending = false;
+                    state.bitfieldAt = context.now();
+                });
+    }
+
     /**
-     * A peer asking us for a chunk of this artifact sent its bitfield along, usually fresher than any poll. Called from
-     * any thread; the state changes on the swarm thread. The bitfield is added to what we knew rather than replacing
-     * it: it was taken when the request was made, so it may be older than one the peer's last reply brought, and a
-     * peer's holdings only grow while it fetches (a chunk it dropped is cleared by its 404). Unknown peers (not holders
-     * or zone members by gossip yet), banned ones and bitfields longer than the artifact are ignored.
+     * A peer asking us for a chunk of this artifact, or polling our bitfield, sent its bitfield along, usually fresher
+     * than any poll of ours. Called from any thread; the state changes on the swarm thread. The bitfield is added to
+     * what we knew rather than replacing it: it was taken when the request was made, so it may be older than one the
+     * peer's last reply brought, and a peer's holdings only grow while it fetches (a chunk it dropped is cleared by its
+     * 404). Unknown peers (not holders or zone members by gossip yet), banned ones and bitfields longer than the
+     * artifact are ignored.
      */
-    void peerAnnounced(String peerId, BitSet holdings) {
+    void peerAnnounced(String peerId, BitSet holdings, String via) {
         context.swarmThread().schedule(() -> {
             PeerState state = peers.get(peerId);
             if (state == null || finished || manifest == null || holdings.length() > manifest.chunkCount()
@@ -338,16 +344,21 @@ public final class Download {
             BitSet known = (BitSet) state.has.clone();
             known.or(holdings);
             if (known.equals(state.has) && state.present) {
+                // Nothing new, but known as of now: no poll of this peer is due for another interval.
+                state.bitfieldAt = context.now();
                 return;
             }
-            learned(state, true, known, "request");
+            learned(state, true, known, via);
             if (!local.isComplete()) {
                 schedule(context.now());
             }
         });
     }
 
-    /** A peer's bitfield, {@code via} a poll, a chunk it served us, or a chunk request it sent us. */
+    /**
+     * A peer's bitfield, {@code via} a poll, a chunk it served us, a chunk request it sent us, or a poll of ours it
+     * sent us.
+     */
     private void learned(PeerState state, boolean present, BitSet next, String via) {
         context.metrics().holdingsLearned(via);
         state.present = present;

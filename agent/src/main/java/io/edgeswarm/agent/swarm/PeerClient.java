@@ -56,19 +56,21 @@ public class PeerClient {
     private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(NetworkBuffers.ALLOCATOR);
     private final JsonMapper json;
     private final ReceiveLowWater lowWater;
+    private final String nodeId;
 
     public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls, JsonMapper json,
             EdgeswarmProperties properties) {
         this.json = json;
         this.lowWater = new ReceiveLowWater((int) properties.transfer().receiveBatch().toBytes());
         String zone = identity.zone();
+        this.nodeId = identity.nodeId();
         HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).maxIdleTime(POOL_MAX_IDLE).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
                 .option(ChannelOption.ALLOCATOR, NetworkBuffers.ALLOCATOR)
                 .httpResponseDecoder(decoder -> decoder.maxChunkSize(MAX_BODY_PART)));
         this.chunkHttp = http.headers(headers -> headers.set(SwarmHeaders.REQUESTER_ZONE, zone)
-                .set(SwarmHeaders.REQUESTER, identity.nodeId()));
+                .set(SwarmHeaders.REQUESTER, nodeId));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
     }
@@ -78,9 +80,21 @@ public class PeerClient {
                 .retrieve().bodyToMono(Manifest.class).timeout(SMALL_TIMEOUT);
     }
 
-    /** Which chunks the peer holds; empty if it does not have the artifact at all (404). */
-    Mono<Optional<BitSet>> bitfield(Peer peer, Digest digest) {
+    /**
+     * Which chunks the peer holds; empty if it does not have the artifact at all (404).
+     *
+     * @param ourHoldings this agent's bitfield of the artifact as a {@link HoldingsHeader} value, sent with our node
+     *     id so that a peer fetching the artifact too learns what we hold from our poll, as from our chunk requests;
+     *     null sends none
+     */
+    Mono<Optional<BitSet>> bitfield(Peer peer, Digest digest, String ourHoldings) {
         return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/bitfield", digest.toString())
+                .headers(headers -> {
+                    if (ourHoldings != null) {
+                        headers.set(SwarmHeaders.REQUESTER, nodeId);
+                        headers.set(HoldingsHeader.NAME, ourHoldings);
+                    }
+                })
                 .retrieve().bodyToMono(byte[].class).map(bytes -> Optional.of(BitSet.valueOf(bytes)))
                 .defaultIfEmpty(Optional.of(new BitSet()))
                 .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(Optional.empty()))

@@ -6,8 +6,9 @@ public final class SwarmHeaders {
     /** Sent by a downloader: the zone it is in. */
     public static final String REQUESTER_ZONE = "Edgeswarm-Zone";
     /**
-     * Sent by a downloader with each chunk request, beside its bitfield ({@link HoldingsHeader#NAME}): its node id, so
-     * a server that is fetching the same artifact learns at once what this peer holds (BitTorrent's HAVE, both ways).
+     * Sent by a downloader with each chunk request and bitfield poll, beside its bitfield ({@link HoldingsHeader#NAME}):
+     * its node id, so a server that is fetching the same artifact learns at once what this peer holds (BitTorrent's
+     * HAVE, both ways).
      */
     public static final String REQUESTER = "Edgeswarm-Node";
     /** Sent with a chunk: {@code true} when the serving agent is an origin of the artifact (it was published there). */

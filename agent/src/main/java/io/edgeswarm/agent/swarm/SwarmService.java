@@ -162,7 +162,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
     /** Asks up to {@link #NAME_FANOUT} alive peers whether they hold the artifact, each bounded by a timeout. */
     private Mono<Boolean> anyPeerHolds(Digest digest) {
         return Flux.fromIterable(samplePeers())
-                .flatMap(peer -> client.bitfield(peer, digest).map(Optional::isPresent).onErrorReturn(false))
+                .flatMap(peer -> client.bitfield(peer, digest, null).map(Optional::isPresent).onErrorReturn(false))
                 .any(Boolean::booleanValue);
     }
 
@@ -175,18 +175,21 @@ public class SwarmService implements SwarmContext, DisposableBean {
     }
 
     /**
-     * A peer that asked this agent for a chunk said what it holds of the artifact ({@link HoldingsHeader} value): if
-     * this agent is fetching it too, its download learns that at once instead of at its next poll. Decoded only then,
-     * since most chunk requests reach agents that are not fetching (origins, complete holders).
+     * A peer that asked this agent for a chunk, or polled its bitfield, said what it holds of the artifact
+     * ({@link HoldingsHeader} value): if this agent is fetching it too, its download learns that at once instead of at
+     * its next poll. Decoded only then, since most requests reach agents that are not fetching (origins, complete
+     * holders).
+     *
+     * @param via {@code request} (a chunk request) or {@code peer_poll} (a bitfield poll), for the metrics
      */
-    public void peerAnnounced(Digest digest, String peerId, String holdingsHeader) {
+    public void peerAnnounced(Digest digest, String peerId, String holdingsHeader, String via) {
         Download download = active.get(digest);
         if (download == null || peerId.equals(identity.nodeId())) {
             return;
         }
         BitSet holdings = HoldingsHeader.decode(holdingsHeader);
         if (holdings != null) {
-            download.peerAnnounced(peerId, holdings);
+            download.peerAnnounced(peerId, holdings, via);
         }
     }
 

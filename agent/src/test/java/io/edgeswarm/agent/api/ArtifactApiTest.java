@@ -186,6 +186,11 @@ class ArtifactApiTest extends RunningAgentTest {
                     .header(SwarmHeaders.REQUESTER, "someone-unknown").header(HoldingsHeader.NAME, holdings)
                     .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
             assertThat(body).as(holdings.length() > 20 ? "a 4 KiB bitfield" : holdings).isEqualTo(first);
+            // Bitfield polls carry the poller's bitfield too.
+            byte[] held = client.get().uri("/api/v1/artifacts/" + digest + "/bitfield")
+                    .header(SwarmHeaders.REQUESTER, "someone-unknown").header(HoldingsHeader.NAME, holdings)
+                    .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+            assertThat(java.util.BitSet.valueOf(held)).hasToString("{0, 1}");
         }
     }
 

@@ -42,6 +42,8 @@ class SwarmTransferIT {
             + "locality=";
     private static final String HOLDINGS_FROM_REQUESTS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"request\"}";
+    private static final String HOLDINGS_FROM_PEER_POLLS =
+            "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"peer_poll\"}";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
 
     // Kept when a test fails: the agents' logs are in it.
@@ -103,9 +105,12 @@ class SwarmTransferIT {
         assertThat(zoneBCrossZone).isPositive().isLessThanOrEqualTo(zoneAServedAcross);
         System.out.printf("origin served %.2f copies; zone-b pulled %.2f copies across zones%n", originServed / SIZE,
                 zoneBCrossZone / SIZE);
-        // Downloaders fetching the same artifact tell each other what they hold with every chunk request they send.
+        // Downloaders fetching the same artifact tell each other what they hold with every chunk request they send,
+        // and with every poll of another's bitfield.
         double learnedFromRequests = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_REQUESTS)).sum();
         assertThat(learnedFromRequests).isPositive();
+        double learnedFromPeerPolls = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_PEER_POLLS)).sum();
+        assertThat(learnedFromPeerPolls).isPositive();
         // Client-server would have the origin send 5 copies.
         assertThat(originServed / SIZE).isLessThan(2.5);
         // Zone b pulls each chunk across the WAN about once (measured 1.2 to 1.5 with three downloaders there).
