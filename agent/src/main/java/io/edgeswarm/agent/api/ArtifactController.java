@@ -171,9 +171,7 @@ class ArtifactController {
             @RequestHeader(name = HoldingsHeader.NAME, required = false) String holdings) {
         Digest parsed = Digest.parse(digest);
         byte[] held = store.require(parsed).bitfield().toByteArray();
-        if (requester != null && !requester.isEmpty() && holdings != null) {
-            swarm.peerAnnounced(parsed, requester, holdings, "peer_poll");
-        }
+        swarm.peerAnnounced(parsed, requester, holdings, "peer_poll");
         return held;
     }
 

@@ -152,11 +152,8 @@ class ChunkRoute implements NettyRouteProvider {
 
     /** A downloader that names itself and its bitfield tells a server fetching the same artifact what it holds. */
     private void learnRequesterHoldings(HttpServerRequest request, Digest digest) {
-        String requester = request.requestHeaders().get(SwarmHeaders.REQUESTER);
-        String holdings = request.requestHeaders().get(HoldingsHeader.NAME);
-        if (requester != null && !requester.isEmpty() && holdings != null) {
-            swarm.peerAnnounced(digest, requester, holdings, "request");
-        }
+        swarm.peerAnnounced(digest, request.requestHeaders().get(SwarmHeaders.REQUESTER),
+                request.requestHeaders().get(HoldingsHeader.NAME), "request");
     }
 
     private static void headers(HttpServerResponse response, StoredArtifact artifact, ChunkRegion region,

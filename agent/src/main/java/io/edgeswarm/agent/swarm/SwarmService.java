@@ -180,9 +180,14 @@ public class SwarmService implements SwarmContext, DisposableBean {
      * its next poll. Decoded only then, since most requests reach agents that are not fetching (origins, complete
      * holders).
      *
+     * @param peerId the requester's node id header, null or empty if it sent none
+     * @param holdingsHeader the requester's holdings header, null if it sent none
      * @param via {@code request} (a chunk request) or {@code peer_poll} (a bitfield poll), for the metrics
      */
     public void peerAnnounced(Digest digest, String peerId, String holdingsHeader, String via) {
+        if (peerId == null || peerId.isEmpty() || holdingsHeader == null) {
+            return;
+        }
         Download download = active.get(digest);
         if (download == null || peerId.equals(identity.nodeId())) {
             return;
