@@ -1,5 +1,6 @@
 package io.edgeswarm.agent.api;
 
+import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.metrics.TransferMetrics;
 import io.edgeswarm.agent.storage.ArtifactNotFoundException;
@@ -9,6 +10,7 @@ import io.edgeswarm.agent.storage.ChunkRegion;
 import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.StoredArtifact;
+import io.edgeswarm.agent.swarm.FirstSendTurns;
 import io.edgeswarm.agent.swarm.HoldingsHeader;
 import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmHeaders;
@@ -61,10 +63,15 @@ class ChunkRoute implements NettyRouteProvider {
     private final String zone;
     private final JsonMapper json;
     private final SwarmService swarm;
+    private final FirstSendTurns firstSendTurns;
+    private final SendLowWater sendLowWater;
 
     ChunkRoute(ArtifactStore store, TransferMetrics metrics, UploadSlots uploadSlots, OriginFirstPass firstPass,
-            NodeIdentity identity, JsonMapper json, SwarmService swarm) {
+            FirstSendTurns firstSendTurns, NodeIdentity identity, JsonMapper json, SwarmService swarm,
+            EdgeswarmProperties properties) {
         this.swarm = swarm;
+        this.firstSendTurns = firstSendTurns;
+        this.sendLowWater = new SendLowWater(properties.transfer().sendLowWater().toBytes());
         this.store = store;
         this.metrics = metrics;
         this.uploadSlots = uploadSlots;
@@ -136,6 +143,10 @@ class ChunkRoute implements NettyRouteProvider {
         String locality = requesterZone == null ? "unknown" : requesterZone.equals(zone) ? "same_zone" : "cross_zone";
         Mono<Void> body = region.length() == 0 ? response.send().then()
                 : response.sendFile(region.file(), region.offset(), region.length()).then();
+        if (claim != null && claim.first() && firstSendTurns.enabled()) {
+            response.withConnection(connection -> sendLowWater.apply(connection.channel()));
+            body = firstSendTurns.inTurn(body);
+        }
         return uploadSlots.pace(region.length())
                 .then(body)
                 .doOnSuccess(done -> {

@@ -3,6 +3,7 @@ package io.edgeswarm.agent.config;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -190,6 +191,11 @@ public record EdgeswarmProperties(
      * @param chunkTimeout one chunk request may take this long before it is abandoned and re-asked elsewhere
      * @param receiveBatch bytes of a chunk body the kernel gathers before it wakes the agent to read them
      *     ({@code SO_RCVLOWAT}, Linux's native transport only); {@code 0} wakes on every packet
+     * @param firstSendStreams an origin's first copies of chunks sent at once, the rest waiting their turn, so each
+     *     arrives whole sooner and its receiver passes it on sooner; {@code 0} sends them all at once
+     * @param sendLowWater unsent bytes a connection carrying a first send may queue in the kernel
+     *     ({@code TCP_NOTSENT_LOWAT}, Linux's native transport only), so the send counts as done, and the next one
+     *     starts, once its bytes are on their way rather than merely queued; {@code 0} leaves the kernel's default
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -201,13 +207,17 @@ public record EdgeswarmProperties(
             @DefaultValue("20s") @NotNull Duration noSourceTimeout,
             @DefaultValue("15s") @NotNull Duration crossZoneGrace,
             @DefaultValue("60s") @NotNull Duration chunkTimeout,
-            @DefaultValue("64KB") @NotNull DataSize receiveBatch) {
+            @DefaultValue("64KB") @NotNull DataSize receiveBatch,
+            @DefaultValue("0") @PositiveOrZero int firstSendStreams,
+            @DefaultValue("512KB") @NotNull DataSize sendLowWater) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
         public static final long MAX_CHUNK_SIZE = 64 * 1024 * 1024;
         /** A socket's receive buffer must hold the batch, and the kernel doubles it to twice the mark at most. */
         public static final long MAX_RECEIVE_BATCH = 1024 * 1024;
+        /** Within what any chunk needs of a socket's send buffer; the kernel's own default is no limit. */
+        public static final long MAX_SEND_LOW_WATER = 16 * 1024 * 1024;
 
         public Transfer {
             if (chunkSize != null && (chunkSize.toBytes() < MIN_CHUNK_SIZE || chunkSize.toBytes() > MAX_CHUNK_SIZE)) {
@@ -217,6 +227,10 @@ public record EdgeswarmProperties(
             if (receiveBatch != null && (receiveBatch.toBytes() < 0 || receiveBatch.toBytes() > MAX_RECEIVE_BATCH)) {
                 throw new IllegalArgumentException("edgeswarm.transfer.receive-batch must be between 0 and 1MB, got "
                         + receiveBatch);
+            }
+            if (sendLowWater != null && (sendLowWater.toBytes() < 0 || sendLowWater.toBytes() > MAX_SEND_LOW_WATER)) {
+                throw new IllegalArgumentException("edgeswarm.transfer.send-low-water must be between 0 and 16MB, got "
+                        + sendLowWater);
             }
         }
     }

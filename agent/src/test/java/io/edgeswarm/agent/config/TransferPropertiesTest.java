@@ -25,6 +25,22 @@ class TransferPropertiesTest {
                 .rootCause().hasMessageContaining("edgeswarm.transfer.receive-batch must be between 0 and 1MB");
     }
 
+    @Test
+    void firstSendsGoOutAllAtOnceUnlessAskedAndTheSendLowWaterDefaultsTo512KiB() {
+        EdgeswarmProperties.Transfer defaults = bind(Map.of()).transfer();
+        assertThat(defaults.firstSendStreams()).isZero();
+        assertThat(defaults.sendLowWater().toBytes()).isEqualTo(512 * 1024);
+        assertThat(bind(Map.of("edgeswarm.transfer.first-send-streams", "4")).transfer().firstSendStreams())
+                .isEqualTo(4);
+    }
+
+    @Test
+    void aSendLowWaterAbove16MegabytesIsRefusedByName() {
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.send-low-water", "32MB")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.send-low-water must be between 0 and 16MB");
+    }
+
     private static EdgeswarmProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
                 .bindOrCreate("edgeswarm", EdgeswarmProperties.class);
