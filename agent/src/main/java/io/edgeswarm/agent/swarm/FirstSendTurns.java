@@ -18,7 +18,7 @@ import reactor.core.publisher.Sinks;
  * link carries the same bytes either way; only when each chunk becomes useful changes.
  *
  * <p>A send waits here after its upload slot and first-pass claim are granted, so waiting requests are bounded by
- * {@code upload-slots}; the last of them starts no later than when it would have finished sharing the link.
+ * {@code upload-slots}, and while the link stays full the last of them ends about when it would have sharing it.
  * {@code first-send-streams} = 0, the default, sends every first copy at once, as any other chunk: in turns the
  * origin must feed each socket as its send ends, and an origin short of CPU does so late while its link idles (a
  * 16-agent lab on 2 cores: 96.4 s for the origin's copy instead of 90.0 s; docs/benchmarks.md).
