@@ -128,24 +128,16 @@ class ChunkRoute implements NettyRouteProvider {
             headers(response, artifact, region, etag);
             return response.send().then();
         }
-        if (!uploadSlots.tryAcquire()) {
-            throw new UploadSlotsFullException();
-        }
-        OriginFirstPass.Claim claim = artifact.isOrigin()
-                ? firstPass.claim(digest, index, artifact.manifest().chunkCount()) : null;
-        if (claim != null && !claim.granted()) {
-            uploadSlots.release();
-            throw new ChunkSentAlreadyException(index, claim.askInstead());
-        }
+        Admission admission = admit(artifact, digest, index);
         headers(response, artifact, region, etag);
-        response.header(SwarmHeaders.UPLOADS, Integer.toString(uploadSlots.inUse()));
+        response.header(SwarmHeaders.UPLOADS, Integer.toString(uploadSlots.inUse() + firstSendTurns.admitted()));
         String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
         String locality = requesterZone == null ? "unknown" : requesterZone.equals(zone) ? "same_zone" : "cross_zone";
         Mono<Void> body = region.length() == 0 ? response.send().then()
                 : response.sendFile(region.file(), region.offset(), region.length()).then();
-        if (claim != null && claim.first() && firstSendTurns.enabled()) {
+        if (admission.turn() != null) {
             response.withConnection(connection -> sendLowWater.apply(connection.channel()));
-            body = firstSendTurns.inTurn(body);
+            body = admission.turn().send(body);
         }
         return uploadSlots.pace(region.length())
                 .then(body)
@@ -154,11 +146,59 @@ class ChunkRoute implements NettyRouteProvider {
                     metrics.chunkRequest("hit", elapsedSince(started));
                 })
                 .doFinally(signal -> {
-                    uploadSlots.release();
+                    if (admission.turn() != null) {
+                        admission.turn().end();
+                    } else {
+                        uploadSlots.release();
+                    }
+                    OriginFirstPass.Claim claim = admission.claim();
                     if (claim != null && signal != SignalType.ON_COMPLETE) {
                         firstPass.failed(digest, index, claim);
                     }
                 });
+    }
+
+    /**
+     * Lets a GET be served or throws why not. An origin's first send in turns waits for its turn without an upload
+     * slot (see {@link FirstSendTurns}); every other send holds a slot.
+     */
+    private Admission admit(StoredArtifact artifact, Digest digest, int index) {
+        if (artifact.isOrigin() && firstSendTurns.enabled()) {
+            OriginFirstPass.Claim claim = claimed(artifact, digest, index);
+            if (claim.first()) {
+                FirstSendTurns.Turn turn = firstSendTurns.tryAdmit();
+                if (turn == null) {
+                    firstPass.failed(digest, index, claim);
+                    throw new UploadSlotsFullException();
+                }
+                return new Admission(claim, turn);
+            }
+            if (!uploadSlots.tryAcquire()) {
+                throw new UploadSlotsFullException();
+            }
+            return new Admission(claim, null);
+        }
+        if (!uploadSlots.tryAcquire()) {
+            throw new UploadSlotsFullException();
+        }
+        try {
+            return new Admission(artifact.isOrigin() ? claimed(artifact, digest, index) : null, null);
+        } catch (ChunkSentAlreadyException e) {
+            uploadSlots.release();
+            throw e;
+        }
+    }
+
+    private OriginFirstPass.Claim claimed(StoredArtifact artifact, Digest digest, int index) {
+        OriginFirstPass.Claim claim = firstPass.claim(digest, index, artifact.manifest().chunkCount());
+        if (!claim.granted()) {
+            throw new ChunkSentAlreadyException(index, claim.askInstead());
+        }
+        return claim;
+    }
+
+    /** What a send holds while it runs: its first-pass claim on an origin, and its turn or else an upload slot. */
+    private record Admission(OriginFirstPass.Claim claim, FirstSendTurns.Turn turn) {
     }
 
     /** A downloader that names itself and its bitfield tells a server fetching the same artifact what it holds. */

@@ -193,6 +193,8 @@ public record EdgeswarmProperties(
      *     ({@code SO_RCVLOWAT}, Linux's native transport only); {@code 0} wakes on every packet
      * @param firstSendStreams an origin's first copies of chunks sent at once, the rest waiting their turn, so each
      *     arrives whole sooner and its receiver passes it on sooner; {@code 0} sends them all at once
+     * @param firstSendQueue with {@code first-send-streams} set, first sends that may wait for their turn, holding no
+     *     upload slot; beyond this the origin refuses with 503
      * @param sendLowWater unsent bytes a connection carrying a first send may queue in the kernel
      *     ({@code TCP_NOTSENT_LOWAT}, Linux's native transport only), so the send counts as done, and the next one
      *     starts, once its bytes are on their way rather than merely queued; {@code 0} leaves the kernel's default
@@ -209,6 +211,7 @@ public record EdgeswarmProperties(
             @DefaultValue("60s") @NotNull Duration chunkTimeout,
             @DefaultValue("64KB") @NotNull DataSize receiveBatch,
             @DefaultValue("0") @PositiveOrZero int firstSendStreams,
+            @DefaultValue("64") @PositiveOrZero int firstSendQueue,
             @DefaultValue("512KB") @NotNull DataSize sendLowWater) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */

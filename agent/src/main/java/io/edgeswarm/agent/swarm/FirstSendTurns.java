@@ -17,28 +17,34 @@ import reactor.core.publisher.Sinks;
  * turn, the first finishes in 0.08 s and its receiver starts passing it on while the others are still sent. The
  * link carries the same bytes either way; only when each chunk becomes useful changes.
  *
- * <p>A send waits here after its upload slot and first-pass claim are granted, so waiting requests are bounded by
- * {@code upload-slots}, and while the link stays full the last of them ends about when it would have sharing it.
- * {@code first-send-streams} = 0, the default, sends every first copy at once, as any other chunk: in turns the
- * origin must feed each socket as its send ends, and an origin short of CPU does so late while its link idles (a
- * 16-agent lab on 2 cores: 96.4 s for the origin's copy instead of 90.0 s; docs/benchmarks.md).
+ * <p>First sends in turns hold no upload slot: up to {@code first-send-streams} run and up to
+ * {@code first-send-queue} more wait, and beyond that a request is refused as busy. Holding slots while waiting
+ * would refuse the very downloaders the origin must feed (a lab origin refused about a hundred requests in its first
+ * seconds that way). {@code first-send-streams} = 0, the default, sends every first copy at once, as any other
+ * chunk: in turns the origin must feed each socket as its send ends, and an origin short of CPU does so late while
+ * its link idles (docs/benchmarks.md).
  */
 @Component
 public class FirstSendTurns {
 
     private final int streams;
+    private final int admitLimit;
+    private int admitted;
     private int running;
     private final Deque<Turn> waiting = new ArrayDeque<>();
 
     @Autowired
     public FirstSendTurns(EdgeswarmProperties properties, MeterRegistry registry) {
-        this(properties.transfer().firstSendStreams());
+        this(properties.transfer().firstSendStreams(), properties.transfer().firstSendQueue());
         Gauge.builder("edgeswarm.upload.first.sends.waiting", this, FirstSendTurns::waiting)
                 .description("An origin's first sends of chunks waiting for their turn").register(registry);
+        Gauge.builder("edgeswarm.upload.first.sends.running", this, FirstSendTurns::running)
+                .description("An origin's first sends of chunks in their turn").register(registry);
     }
 
-    FirstSendTurns(int streams) {
+    FirstSendTurns(int streams, int queue) {
         this.streams = streams;
+        this.admitLimit = streams + queue;
     }
 
     /** Whether first sends take turns at all ({@code first-send-streams} above 0). */
@@ -46,33 +52,54 @@ public class FirstSendTurns {
         return streams > 0;
     }
 
-    /** {@code send}, subscribed once fewer than {@code first-send-streams} first sends are running. */
-    public Mono<Void> inTurn(Mono<Void> send) {
-        if (!enabled()) {
-            return send;
+    /**
+     * A place in line for one first send, or null when {@code first-send-queue} sends wait already. The place must
+     * be {@linkplain Turn#end() ended} whether or not its send ever runs.
+     */
+    public synchronized Turn tryAdmit() {
+        if (!enabled() || admitted >= admitLimit) {
+            return null;
         }
-        return Mono.defer(() -> {
-            Turn turn = new Turn();
-            return turn.granted().then(send).doFinally(signal -> turn.end());
-        });
+        admitted++;
+        return new Turn();
+    }
+
+    /** First sends admitted and not ended, running or waiting: what they add to this agent's uploads. */
+    public synchronized int admitted() {
+        return admitted;
     }
 
     synchronized int waiting() {
         return waiting.size();
     }
 
-    /** One send's place: waiting, then running, then ended (by completion, error or cancellation). */
-    private final class Turn {
+    synchronized int running() {
+        return running;
+    }
+
+    /** One send's place: admitted, then waiting or running, then ended (by completion, error or cancellation). */
+    public final class Turn {
 
         private final Sinks.Empty<Void> grant = Sinks.empty();
-        private boolean running;
+        private boolean started;
         private boolean ended;
 
-        Mono<Void> granted() {
+        private Turn() {
+        }
+
+        /** {@code send}, subscribed once fewer than {@code first-send-streams} first sends are running. */
+        public Mono<Void> send(Mono<Void> send) {
+            return Mono.defer(() -> granted().then(send)).doFinally(signal -> end());
+        }
+
+        private Mono<Void> granted() {
             synchronized (FirstSendTurns.this) {
-                if (FirstSendTurns.this.running < streams) {
-                    FirstSendTurns.this.running++;
-                    running = true;
+                if (ended) {
+                    return Mono.error(new IllegalStateException("this first send gave its turn up already"));
+                }
+                if (running < streams) {
+                    running++;
+                    started = true;
                     return Mono.empty();
                 }
                 waiting.addLast(this);
@@ -80,22 +107,24 @@ public class FirstSendTurns {
             return grant.asMono();
         }
 
-        void end() {
+        /** Gives the place up; idempotent. A running send's turn passes to the longest waiting one. */
+        public void end() {
             Turn next = null;
             synchronized (FirstSendTurns.this) {
                 if (ended) {
                     return;
                 }
                 ended = true;
-                if (!running) {
+                admitted--;
+                if (!started) {
                     waiting.remove(this);
                     return;
                 }
                 next = waiting.pollFirst();
                 if (next == null) {
-                    FirstSendTurns.this.running--;
+                    running--;
                 } else {
-                    next.running = true; // the slot passes straight on
+                    next.started = true; // the stream passes straight on
                 }
             }
             if (next != null) {

@@ -17,10 +17,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 
 /**
  * An origin sends its first copies of chunks one after another: while a downloader is still taking in the first
- * chunk, a second downloader's first chunk waits, and it follows once the first is out.
+ * chunk, a second downloader's first chunk waits, and it follows once the first is out. Waiting holds no upload slot
+ * (there is one here), and beyond the queue a first send is refused as busy and its chunk stays unsent.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"edgeswarm.transfer.chunk-size=4MB", "edgeswarm.transfer.first-send-streams=1",
+                "edgeswarm.transfer.first-send-queue=1", "edgeswarm.transfer.upload-slots=1",
                 "edgeswarm.gossip.port=0"})
 class FirstSendTurnsApiTest extends RunningAgentTest {
 
@@ -32,12 +34,12 @@ class FirstSendTurnsApiTest extends RunningAgentTest {
 
     @Test
     void aSecondFirstSendWaitsUntilTheFirstIsOut() throws IOException {
-        byte[] content = randomBytes(2 * CHUNK + 1, 300);
+        byte[] content = randomBytes(3 * CHUNK, 300);
         String location = client.put().uri("/api/v1/artifacts?name=turns").bodyValue(content).exchange()
                 .expectStatus().isCreated()
                 .returnResult(String.class).getResponseHeaders().getLocation().toString();
 
-        try (Socket slow = connect(SLOW_READER_BUFFER); Socket next = connect(0)) {
+        try (Socket slow = connect(SLOW_READER_BUFFER); Socket next = connect(0); Socket third = connect(0)) {
             send(slow, location + "/chunks/0");
             // Its answer has begun (a byte peeked, not taken) before the second request is made.
             BufferedInputStream slowIn = new BufferedInputStream(slow.getInputStream());
@@ -49,10 +51,19 @@ class FirstSendTurnsApiTest extends RunningAgentTest {
             next.setSoTimeout(QUIET_MS);
             assertThatThrownBy(() -> next.getInputStream().read())
                     .as("chunk 1 is not sent while chunk 0 is on its way").isInstanceOf(SocketTimeoutException.class);
+            send(third, location + "/chunks/2");
+            RawHttp.Response refused = RawHttp.read(third.getInputStream());
+            assertThat(refused.status()).as("one first send waits already").isEqualTo(503);
+            assertThat(refused.headers()).containsEntry("retry-after", "1");
 
             assertThat(body(slowIn)).isEqualTo(Arrays.copyOfRange(content, 0, CHUNK));
             next.setSoTimeout(ANSWER_MS);
             assertThat(body(next.getInputStream())).isEqualTo(Arrays.copyOfRange(content, CHUNK, 2 * CHUNK));
+        }
+        try (Socket again = connect(0)) {
+            send(again, location + "/chunks/2");
+            assertThat(body(again.getInputStream())).as("the refused chunk was put back, so it is sent, not 409")
+                    .isEqualTo(Arrays.copyOfRange(content, 2 * CHUNK, 3 * CHUNK));
         }
     }
 

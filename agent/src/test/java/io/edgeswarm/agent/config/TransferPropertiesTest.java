@@ -30,6 +30,7 @@ class TransferPropertiesTest {
         EdgeswarmProperties.Transfer defaults = bind(Map.of()).transfer();
         assertThat(defaults.firstSendStreams()).isZero();
         assertThat(defaults.sendLowWater().toBytes()).isEqualTo(512 * 1024);
+        assertThat(defaults.firstSendQueue()).isEqualTo(64);
         assertThat(bind(Map.of("edgeswarm.transfer.first-send-streams", "4")).transfer().firstSendStreams())
                 .isEqualTo(4);
     }

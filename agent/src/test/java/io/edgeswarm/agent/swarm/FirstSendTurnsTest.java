@@ -11,6 +11,8 @@ import reactor.core.publisher.Sinks;
 
 class FirstSendTurnsTest {
 
+    private static final int QUEUE = 8;
+
     private final List<String> started = new ArrayList<>();
 
     /** A send that records when it is subscribed and finishes when its sink says so. */
@@ -23,14 +25,14 @@ class FirstSendTurnsTest {
 
     @Test
     void oneStreamSendsInArrivalOrderEachAfterTheOneBefore() {
-        FirstSendTurns turns = new FirstSendTurns(1);
+        FirstSendTurns turns = new FirstSendTurns(1, QUEUE);
         Sinks.Empty<Void> a = Sinks.empty();
         Sinks.Empty<Void> b = Sinks.empty();
         Sinks.Empty<Void> c = Sinks.empty();
 
-        turns.inTurn(send("a", a)).subscribe();
-        turns.inTurn(send("b", b)).subscribe();
-        turns.inTurn(send("c", c)).subscribe();
+        turns.tryAdmit().send(send("a", a)).subscribe();
+        turns.tryAdmit().send(send("b", b)).subscribe();
+        turns.tryAdmit().send(send("c", c)).subscribe();
         assertThat(started).containsExactly("a");
         assertThat(turns.waiting()).isEqualTo(2);
 
@@ -42,18 +44,18 @@ class FirstSendTurnsTest {
         assertThat(turns.waiting()).isZero();
 
         // The turn is free again: a later send starts at once.
-        turns.inTurn(send("d", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("d", Sinks.empty())).subscribe();
         assertThat(started).containsExactly("a", "b", "c", "d");
     }
 
     @Test
     void twoStreamsRunTwoAtOnce() {
-        FirstSendTurns turns = new FirstSendTurns(2);
+        FirstSendTurns turns = new FirstSendTurns(2, QUEUE);
         Sinks.Empty<Void> a = Sinks.empty();
 
-        turns.inTurn(send("a", a)).subscribe();
-        turns.inTurn(send("b", Sinks.empty())).subscribe();
-        turns.inTurn(send("c", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("a", a)).subscribe();
+        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("c", Sinks.empty())).subscribe();
         assertThat(started).containsExactly("a", "b");
 
         a.tryEmitEmpty();
@@ -62,12 +64,12 @@ class FirstSendTurnsTest {
 
     @Test
     void aSendCancelledWhileWaitingNeverStartsAndKeepsNoPlace() {
-        FirstSendTurns turns = new FirstSendTurns(1);
+        FirstSendTurns turns = new FirstSendTurns(1, QUEUE);
         Sinks.Empty<Void> a = Sinks.empty();
 
-        turns.inTurn(send("a", a)).subscribe();
-        Disposable gone = turns.inTurn(send("b", Sinks.empty())).subscribe();
-        turns.inTurn(send("c", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("a", a)).subscribe();
+        Disposable gone = turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("c", Sinks.empty())).subscribe();
         gone.dispose();
         assertThat(turns.waiting()).isEqualTo(1);
 
@@ -77,23 +79,54 @@ class FirstSendTurnsTest {
 
     @Test
     void aRunningSendCancelledPassesItsTurnOn() {
-        FirstSendTurns turns = new FirstSendTurns(1);
+        FirstSendTurns turns = new FirstSendTurns(1, QUEUE);
 
-        Disposable running = turns.inTurn(send("a", Sinks.empty())).subscribe();
-        turns.inTurn(send("b", Sinks.empty())).subscribe();
+        Disposable running = turns.tryAdmit().send(send("a", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
         running.dispose();
 
         assertThat(started).containsExactly("a", "b");
     }
 
     @Test
-    void zeroStreamsSendsEverythingAtOnce() {
-        FirstSendTurns turns = new FirstSendTurns(0);
+    void zeroStreamsAdmitsNoFirstSendToTurns() {
+        FirstSendTurns turns = new FirstSendTurns(0, QUEUE);
 
-        turns.inTurn(send("a", Sinks.empty())).subscribe();
-        turns.inTurn(send("b", Sinks.empty())).subscribe();
+        assertThat(turns.enabled()).isFalse();
+        assertThat(turns.tryAdmit()).isNull();
+    }
 
+    @Test
+    void beyondTheQueueASendIsRefusedUntilAPlaceEnds() {
+        FirstSendTurns turns = new FirstSendTurns(1, 2);
+        FirstSendTurns.Turn running = turns.tryAdmit();
+        running.send(send("a", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit().send(send("c", Sinks.empty())).subscribe();
+
+        assertThat(turns.tryAdmit()).isNull();
+        assertThat(turns.admitted()).isEqualTo(3);
+        assertThat(turns.waiting()).isEqualTo(2);
+
+        running.end();
         assertThat(started).containsExactly("a", "b");
-        assertThat(turns.waiting()).isZero();
+        assertThat(turns.tryAdmit()).isNotNull();
+    }
+
+    @Test
+    void aPlaceGivenUpBeforeItsSendIsSubscribedFreesItsPlaceAndNeverSends() {
+        FirstSendTurns turns = new FirstSendTurns(1, 0);
+        FirstSendTurns.Turn turn = turns.tryAdmit();
+        assertThat(turns.tryAdmit()).isNull();
+
+        turn.end();
+        turn.end();
+        assertThat(turns.admitted()).isZero();
+        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
+        assertThat(started).containsExactly("b");
+
+        assertThat(turn.send(send("a", Sinks.empty())).onErrorResume(e -> Mono.empty()).block()).isNull();
+        assertThat(started).containsExactly("b");
+        assertThat(turns.running()).isEqualTo(1);
     }
 }
