@@ -1,9 +1,7 @@
 package io.edgeswarm.agent.api;
 
+import io.edgeswarm.agent.config.LinuxSocketOption;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
-import io.netty.channel.unix.IntegerUnixChannelOption;
-import java.util.Locale;
 
 /**
  * Caps the bytes a connection may queue in the kernel unsent ({@code TCP_NOTSENT_LOWAT}). Without it, a response
@@ -15,10 +13,7 @@ import java.util.Locale;
 final class SendLowWater {
 
     /** {@code IPPROTO_TCP} and {@code TCP_NOTSENT_LOWAT}, the same numbers on every Linux architecture. */
-    private static final IntegerUnixChannelOption TCP_NOTSENT_LOWAT =
-            new IntegerUnixChannelOption("TCP_NOTSENT_LOWAT", 6, 25);
-    private static final boolean SUPPORTED = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
-            .contains("linux");
+    private static final LinuxSocketOption TCP_NOTSENT_LOWAT = LinuxSocketOption.of("TCP_NOTSENT_LOWAT", 6, 25);
 
     private final int bytes;
 
@@ -28,13 +23,8 @@ final class SendLowWater {
     }
 
     void apply(Channel channel) {
-        if (!SUPPORTED || bytes <= 0) {
-            return;
-        }
-        try {
-            channel.config().setOption(TCP_NOTSENT_LOWAT, bytes);
-        } catch (ChannelException | UnsupportedOperationException closedOrUnsupported) {
-            // A closed socket sends nothing more; a transport without the option sends as before.
+        if (bytes > 0) {
+            TCP_NOTSENT_LOWAT.set(channel, bytes);
         }
     }
 }

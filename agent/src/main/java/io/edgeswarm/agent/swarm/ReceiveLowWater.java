@@ -1,10 +1,8 @@
 package io.edgeswarm.agent.swarm;
 
+import io.edgeswarm.agent.config.LinuxSocketOption;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
-import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.ssl.SslHandler;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -21,10 +19,8 @@ import java.util.Set;
 final class ReceiveLowWater {
 
     /** {@code SOL_SOCKET} and {@code SO_RCVLOWAT} on the Linux architectures with the generic socket numbers. */
-    private static final IntegerUnixChannelOption SO_RCVLOWAT = new IntegerUnixChannelOption("SO_RCVLOWAT", 1, 18);
-    private static final Set<String> GENERIC_SOCKET_ARCHS = Set.of("amd64", "x86_64", "aarch64", "riscv64");
-    private static final boolean SUPPORTED = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
-            .contains("linux") && GENERIC_SOCKET_ARCHS.contains(System.getProperty("os.arch", ""));
+    private static final LinuxSocketOption SO_RCVLOWAT = LinuxSocketOption.onArchitectures(
+            Set.of("amd64", "x86_64", "aarch64", "riscv64"), "SO_RCVLOWAT", 1, 18);
     /** Room for one TLS record (16 KiB of plaintext plus header and tag) that the TLS handler may be holding. */
     static final int TLS_RECORD_MARGIN = 17 * 1024 + 512;
     /** The kernel's default: wake on any byte. */
@@ -36,7 +32,7 @@ final class ReceiveLowWater {
     /** @param batch bytes to gather per wake-up; 1 or less leaves the socket's default */
     ReceiveLowWater(int batch) {
         this.batch = batch;
-        this.active = SUPPORTED && batch > ANY_BYTE;
+        this.active = SO_RCVLOWAT.supported() && batch > ANY_BYTE;
     }
 
     /** Tracks one body of {@code length} bytes on a connection; call {@link Body#received} for every part. */
@@ -85,11 +81,7 @@ final class ReceiveLowWater {
                 return; // one system call per change, not per read
             }
             current = bytes;
-            try {
-                channel.config().setOption(SO_RCVLOWAT, bytes);
-            } catch (ChannelException | UnsupportedOperationException closedOrUnsupported) {
-                // A closed socket needs no mark; a transport without the option reads as before.
-            }
+            SO_RCVLOWAT.set(channel, bytes);
         }
     }
 }
