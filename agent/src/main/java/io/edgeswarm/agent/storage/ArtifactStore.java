@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -94,6 +93,10 @@ public final class ArtifactStore implements AutoCloseable {
                 syncInterval.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Store at {} holds {} artifacts ({} complete), {} names", layout.root(), artifacts.size(),
                 artifacts.values().stream().filter(StoredArtifact::isComplete).count(), names.snapshot().size());
+        if (!ResumableSha256.available()) {
+            log.warn("Chunks and whole artifacts are hashed in separate passes, and publishes list no chunk states: {}",
+                    ResumableSha256.unavailableReason());
+        }
         return this;
     }
 
@@ -231,27 +234,28 @@ public final class ArtifactStore implements AutoCloseable {
     /**
      * Verifies and stores one chunk of a partial artifact. Its bytes, then its journal entry, reach the file system
      * before it counts as held, so a killed agent keeps it; the periodic sync makes it survive a power loss too, and
-     * recovery re-verifies it either way. The last chunk triggers a check of the whole digest.
+     * recovery re-verifies it either way. The last chunk triggers a check of the whole digest, unless the chunk checks
+     * have proven it already.
      *
      * The bytes may come in several parts (the buffers they arrived in), hashed and written in place: a 4 MiB chunk
      * is never copied into one array first.
      *
-     * @throws ChunkVerificationException if the bytes do not hash to the manifest's chunk digest
+     * @throws ChunkVerificationException if the bytes do not check out against the manifest ({@link ChunkCheck})
      */
     public void putChunk(Digest digest, int index, ByteBuffer... parts) throws IOException {
         StoredArtifact artifact = require(digest);
         Manifest manifest = artifact.manifest();
-        Digest expected = manifest.chunkDigest(index);
-        MessageDigest hasher = ChunkingHasher.sha256();
-        long length = 0;
-        for (ByteBuffer part : parts) {
-            length += part.remaining();
-            hasher.update(part.duplicate());
+        try {
+            artifact.chunkCheck().verify(index, parts);
+        } catch (ChunkVerificationException e) {
+            if (e.index() < 0) {
+                // As when every chunk matched and the whole did not: the manifest itself lied. Keep nothing of it.
+                log.error("Manifest of {} contradicts itself; discarding the artifact: {}", digest, e.getMessage());
+                delete(digest);
+            }
+            throw e;
         }
-        Digest actual = Digest.of(hasher.digest());
-        if (length != manifest.chunkLength(index) || !actual.equals(expected)) {
-            throw new ChunkVerificationException(digest, index, expected, actual);
-        }
+        long length = manifest.chunkLength(index);
         if (artifact.hasChunk(index)) {
             return;
         }
@@ -318,9 +322,9 @@ public final class ArtifactStore implements AutoCloseable {
             if (artifact.isComplete() || !artifact.bitfield().isComplete()) {
                 return;
             }
-            WholeDigest advanced = artifact.wholeDigest(); // set while incomplete
-            int hashedAhead = advanced.hashedChunks();
-            whole = advanced.finish(artifact.dataFile());
+            WholeDigest advanced = artifact.wholeDigest(); // null when every chunk's check proved its part of the whole
+            int hashedAhead = advanced == null ? artifact.manifest().chunkCount() : advanced.hashedChunks();
+            whole = advanced == null ? artifact.digest() : advanced.finish(artifact.dataFile());
             if (whole.equals(artifact.digest())) {
                 // Data durable first: without a bitfield the next start trusts the artifact as complete.
                 artifact.partialFiles().retire(true);
@@ -329,8 +333,9 @@ public final class ArtifactStore implements AutoCloseable {
                 AtomicFiles.fsyncDirectory(artifact.dir());
                 artifact.markComplete();
                 changed(artifact.digest());
-                log.info("Artifact {} is complete and verified ({} of {} chunks hashed whole as they arrived)",
-                        artifact.digest(), hashedAhead, artifact.manifest().chunkCount());
+                log.info("Artifact {} is complete and verified ({} of {} chunks hashed whole as they arrived{})",
+                        artifact.digest(), hashedAhead, artifact.manifest().chunkCount(),
+                        advanced == null ? ", along the manifest's chunk states" : "");
                 return;
             }
         }
@@ -501,11 +506,5 @@ public final class ArtifactStore implements AutoCloseable {
 
     public long maxBytes() {
         return maxBytes;
-    }
-
-    static Digest sha256(ByteBuffer bytes) {
-        MessageDigest digest = ChunkingHasher.sha256();
-        digest.update(bytes);
-        return Digest.of(digest.digest());
     }
 }

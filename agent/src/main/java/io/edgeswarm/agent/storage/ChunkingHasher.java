@@ -4,18 +4,24 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Hashes a byte stream once per chunk and once as a whole while it flows by, so a publish of any size is hashed in
- * constant memory. Not thread-safe: one instance per stream, fed in order.
+ * constant memory. Where the runtime allows ({@link ResumableSha256}) and the chunk size is a whole number of SHA-256
+ * blocks, the whole hash also yields the state where each chunk begins, which the manifest lists as chunk states.
+ * Not thread-safe: one instance per stream, fed in order.
  */
 public final class ChunkingHasher {
 
     private final int chunkSize;
-    private final MessageDigest whole = sha256();
+    /** The whole content's hash with readable states, or null where states cannot be read. */
+    private final ResumableSha256 wholeWithStates;
+    private final MessageDigest whole;
     private final MessageDigest chunk = sha256();
     private final List<Digest> chunkDigests = new ArrayList<>();
+    private final List<String> chunkStates;
     private long size;
     private int inChunk;
 
@@ -24,6 +30,10 @@ public final class ChunkingHasher {
             throw new IllegalArgumentException("chunk size must be positive");
         }
         this.chunkSize = chunkSize;
+        boolean states = ResumableSha256.available() && chunkSize % ResumableSha256.BLOCK == 0;
+        this.wholeWithStates = states ? ResumableSha256.start() : null;
+        this.whole = states ? null : sha256();
+        this.chunkStates = states ? new ArrayList<>() : null;
     }
 
     /** Consumes the remaining bytes of {@code buffer}, leaving its position at its limit. */
@@ -31,7 +41,11 @@ public final class ChunkingHasher {
         while (buffer.hasRemaining()) {
             int take = Math.min(buffer.remaining(), chunkSize - inChunk);
             ByteBuffer slice = buffer.slice(buffer.position(), take);
-            whole.update(slice.duplicate());
+            if (wholeWithStates != null) {
+                wholeWithStates.update(slice.duplicate());
+            } else {
+                whole.update(slice.duplicate());
+            }
             chunk.update(slice);
             buffer.position(buffer.position() + take);
             inChunk += take;
@@ -51,11 +65,21 @@ public final class ChunkingHasher {
         if (inChunk > 0) {
             closeChunk();
         }
-        return new Manifest(Digest.of(whole.digest()), name, size, chunkSize, chunkDigests);
+        if (chunkStates == null) {
+            return new Manifest(Digest.of(whole.digest()), name, size, chunkSize, chunkDigests);
+        }
+        if (chunkStates.size() == chunkDigests.size() && !chunkStates.isEmpty()) {
+            chunkStates.remove(chunkStates.size() - 1); // a full last chunk ends in the digest, not a listed state
+        }
+        return new Manifest(Digest.of(wholeWithStates.digest()), name, size, chunkSize, chunkDigests, chunkStates,
+                null);
     }
 
     private void closeChunk() {
         chunkDigests.add(Digest.of(chunk.digest()));
+        if (chunkStates != null && inChunk == chunkSize) {
+            chunkStates.add(HexFormat.of().formatHex(wholeWithStates.state()));
+        }
         inChunk = 0;
     }
 

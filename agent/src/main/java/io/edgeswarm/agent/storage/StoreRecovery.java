@@ -106,6 +106,7 @@ final class StoreRecovery {
     private static int reverify(Manifest manifest, Path data, Bitfield held) throws IOException {
         int dropped = 0;
         try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
+            ChunkCheck check = ChunkCheck.of(manifest);
             ByteBuffer buffer = ByteBuffer.allocate(manifest.chunkSize());
             var bits = held.snapshot();
             for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) {
@@ -115,7 +116,9 @@ final class StoreRecovery {
                     // keep reading until the chunk is whole
                 }
                 buffer.flip();
-                if (!ArtifactStore.sha256(buffer).equals(manifest.chunkDigest(i))) {
+                try {
+                    check.verify(i, buffer);
+                } catch (ChunkVerificationException e) {
                     held.clear(i);
                     dropped++;
                 }

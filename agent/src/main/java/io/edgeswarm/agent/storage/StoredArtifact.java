@@ -12,7 +12,9 @@ public final class StoredArtifact {
     private volatile boolean complete;
     private volatile Instant lastAccess;
     private final boolean origin;
-    /** The whole digest so far while chunks arrive; null once complete. */
+    /** How arriving chunks are checked. */
+    private final ChunkCheck chunkCheck;
+    /** The whole digest so far while chunks arrive; null once complete, or when the chunk checks prove the whole. */
     private volatile WholeDigest wholeDigest;
     /** The open data file and journal while chunks arrive; null if complete when loaded. */
     private final PartialFiles partialFiles;
@@ -24,7 +26,8 @@ public final class StoredArtifact {
         this.held = held;
         this.complete = complete;
         this.lastAccess = lastAccess;
-        this.wholeDigest = complete ? null : new WholeDigest(manifest);
+        this.chunkCheck = ChunkCheck.of(manifest);
+        this.wholeDigest = complete || chunkCheck.provesWhole() ? null : new WholeDigest(manifest);
         this.partialFiles = complete ? null : new PartialFiles(dir);
     }
 
@@ -107,7 +110,11 @@ public final class StoredArtifact {
         return partialFiles;
     }
 
-    /** The whole digest advanced as chunks arrive; null once complete. */
+    ChunkCheck chunkCheck() {
+        return chunkCheck;
+    }
+
+    /** The whole digest advanced as chunks arrive; null once complete, or when the chunk checks prove the whole. */
     WholeDigest wholeDigest() {
         return wholeDigest;
     }

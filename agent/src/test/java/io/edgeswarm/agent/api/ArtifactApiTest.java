@@ -143,9 +143,11 @@ class ArtifactApiTest extends RunningAgentTest {
     }
 
     @Test
-    void manifestListsEveryChunkDigest() {
+    void manifestListsEveryChunkDigestAndTheStateWhereEachLaterChunkBegins() {
         byte[] content = randomBytes(CHUNK + 3, 109);
         String digest = publish("manifested", content);
+        io.edgeswarm.agent.storage.ResumableSha256 first = io.edgeswarm.agent.storage.ResumableSha256.start();
+        first.update(content, 0, CHUNK);
 
         client.get().uri("/api/v1/artifacts/" + digest + "/manifest").exchange()
                 .expectStatus().isOk()
@@ -153,7 +155,9 @@ class ArtifactApiTest extends RunningAgentTest {
                 .jsonPath("$.digest").isEqualTo(digest)
                 .jsonPath("$.size").isEqualTo(CHUNK + 3)
                 .jsonPath("$.chunks.length()").isEqualTo(2)
-                .jsonPath("$.chunks[1]").isEqualTo(sha256(Arrays.copyOfRange(content, CHUNK, CHUNK + 3)));
+                .jsonPath("$.chunks[1]").isEqualTo(sha256(Arrays.copyOfRange(content, CHUNK, CHUNK + 3)))
+                .jsonPath("$.chunkStates.length()").isEqualTo(1)
+                .jsonPath("$.chunkStates[0]").isEqualTo(java.util.HexFormat.of().formatHex(first.state()));
     }
 
     @Test

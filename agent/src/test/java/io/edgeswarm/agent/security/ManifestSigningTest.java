@@ -3,6 +3,7 @@ package io.edgeswarm.agent.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgeswarm.agent.storage.ChunkingHasher;
 import io.edgeswarm.agent.storage.Digest;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.ManifestSignature;
@@ -58,18 +59,40 @@ class ManifestSigningTest {
         Manifest signed = publisher.apply(manifest("models/llm.bin", 10_000_000, 4_194_304));
         List<Manifest> forgeries = new ArrayList<>();
         forgeries.add(new Manifest(signed.digest(), "models/evil.bin", signed.size(), signed.chunkSize(),
-                signed.chunks(), signed.signature()));
+                signed.chunks(), null, signed.signature()));
         forgeries.add(new Manifest(digest("other"), signed.name(), signed.size(), signed.chunkSize(), signed.chunks(),
-                signed.signature()));
+                null, signed.signature()));
         List<Digest> swapped = new ArrayList<>(signed.chunks());
         swapped.set(1, digest("evil chunk"));
         forgeries.add(new Manifest(signed.digest(), signed.name(), signed.size(), signed.chunkSize(), swapped,
-                signed.signature()));
+                null, signed.signature()));
         forgeries.add(new Manifest(signed.digest(), signed.name(), signed.size() - 1, signed.chunkSize(),
-                signed.chunks(), signed.signature()));
+                signed.chunks(), null, signed.signature()));
         Manifest resized = manifest("models/llm.bin", 10_000_000, 2_097_152);
         forgeries.add(resized.withSignature(signed.signature()));
         for (Manifest forgery : forgeries) {
+            assertThat(trustsPublisher.refusal(forgery)).as(forgery.toString()).hasValueSatisfying(
+                    reason -> assertThat(reason).contains("bad signature"));
+        }
+    }
+
+    @Test
+    void chunkStatesAreSignedSoAlteringAddingOrStrippingThemBreaksTheSignature() {
+        Manifest withStates = hashed("models/chained.bin", 5 * 128 + 7, 128);
+        assertThat(withStates.chunkStates()).hasSize(5);
+        Manifest signed = publisher.apply(withStates);
+        assertThat(trustsPublisher.refusal(signed)).isEmpty();
+
+        List<String> altered = new ArrayList<>(signed.chunkStates());
+        altered.set(2, "0".repeat(64));
+        Manifest alteredStates = new Manifest(signed.digest(), signed.name(), signed.size(), signed.chunkSize(),
+                signed.chunks(), altered, signed.signature());
+        Manifest stripped = signed.withoutChunkStates();
+        Manifest signedWithout = publisher.apply(withStates.withoutChunkStates());
+        Manifest added = new Manifest(signedWithout.digest(), signedWithout.name(), signedWithout.size(),
+                signedWithout.chunkSize(), signedWithout.chunks(), withStates.chunkStates(), signedWithout.signature());
+        assertThat(trustsPublisher.refusal(signedWithout)).isEmpty();
+        for (Manifest forgery : List.of(alteredStates, stripped, added)) {
             assertThat(trustsPublisher.refusal(forgery)).as(forgery.toString()).hasValueSatisfying(
                     reason -> assertThat(reason).contains("bad signature"));
         }
@@ -114,6 +137,16 @@ class ManifestSigningTest {
     }
 
     @Test
+    void signedFormWithChunkStatesIsTheSecondVersionWithOneLinePerState() {
+        Manifest m = hashed("b", 200, 64);
+        assertThat(new String(m.signedContent(), StandardCharsets.UTF_8)).isEqualTo("edgeswarm-manifest-v2\n"
+                + "digest " + m.digest() + "\nname b\nsize 200\nchunk-size 64\nchunk " + m.chunks().get(0)
+                + "\nchunk " + m.chunks().get(1) + "\nchunk " + m.chunks().get(2) + "\nchunk " + m.chunks().get(3)
+                + "\nchunk-state " + m.chunkStates().get(0) + "\nchunk-state " + m.chunkStates().get(1)
+                + "\nchunk-state " + m.chunkStates().get(2) + "\n");
+    }
+
+    @Test
     void keyFilesThatAreNotEd25519KeysAreRefusedNamingTheFile() throws IOException {
         Path notAKey = Files.writeString(keys.resolve("junk.pem"), "hello");
         assertThatThrownBy(() -> Ed25519Keys.readPrivate(notAKey)).hasMessageContaining("junk.pem");
@@ -131,6 +164,15 @@ class ManifestSigningTest {
                 .containsExactly(keys.resolve("publisher.pub"));
         Path empty = Files.createDirectories(keys.resolve("empty"));
         assertThatThrownBy(() -> SecurityConfiguration.publicKeyFiles(empty)).hasMessageContaining("no *.pub");
+    }
+
+    /** The manifest a publish of {@code size} pseudo-random bytes makes, chunk states included. */
+    private static Manifest hashed(String name, int size, int chunkSize) {
+        byte[] content = new byte[size];
+        new java.util.Random(size).nextBytes(content);
+        ChunkingHasher hasher = new ChunkingHasher(chunkSize);
+        hasher.update(java.nio.ByteBuffer.wrap(content));
+        return hasher.finish(name);
     }
 
     private static Manifest manifest(String name, long size, int chunkSize) {

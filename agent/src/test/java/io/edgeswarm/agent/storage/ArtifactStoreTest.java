@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import reactor.core.publisher.Flux;
@@ -202,10 +204,11 @@ class ArtifactStoreTest {
         assertThat(dir.resolve("artifacts").resolve(bad.digest().hex())).doesNotExist();
     }
 
-    @Test
-    void verifiedChunksCompleteAPartialArtifact() throws IOException {
+    @ParameterizedTest(name = "chunk states listed: {0}")
+    @ValueSource(booleans = {true, false})
+    void verifiedChunksCompleteAPartialArtifact(boolean states) throws IOException {
         byte[] content = randomBytes(2 * CHUNK + 100, 14);
-        Manifest manifest = manifestOf(content);
+        Manifest manifest = states ? manifestOf(content) : manifestOf(content).withoutChunkStates();
         ArtifactStore store = open();
         store.beginPartial(manifest);
 
@@ -264,9 +267,9 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void chunksArrivingInOrderAreHashedWholeAsTheyArrive() throws IOException {
+    void withoutChunkStatesChunksArrivingInOrderAreHashedWholeAsTheyArrive() throws IOException {
         byte[] content = randomBytes(6 * CHUNK + 3, 21);
-        Manifest manifest = manifestOf(content);
+        Manifest manifest = manifestOf(content).withoutChunkStates();
         ArtifactStore store = open();
         StoredArtifact artifact = store.beginPartial(manifest);
 
@@ -280,9 +283,9 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void chunksBeyondAGapAreHashedFromTheFileOnceItFillsABoundedNumberAtATime() throws IOException {
+    void withoutChunkStatesChunksBeyondAGapAreHashedFromTheFileOnceItFillsABoundedNumberAtATime() throws IOException {
         byte[] content = randomBytes(40 * CHUNK, 22);
-        Manifest manifest = manifestOf(content);
+        Manifest manifest = manifestOf(content).withoutChunkStates();
         ArtifactStore store = open();
         StoredArtifact artifact = store.beginPartial(manifest);
         putChunks(store, manifest, content, 1, 31);
@@ -296,9 +299,9 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void aPartialArtifactResumedAfterRestartHashesItsEarlierChunksFromTheFile() throws IOException {
+    void withoutChunkStatesAPartialArtifactResumedAfterRestartHashesItsEarlierChunksFromTheFile() throws IOException {
         byte[] content = randomBytes(5 * CHUNK + 9, 23);
-        Manifest manifest = manifestOf(content);
+        Manifest manifest = manifestOf(content).withoutChunkStates();
         ArtifactStore first = open();
         first.beginPartial(manifest);
         putChunks(first, manifest, content, 0, 3);
@@ -328,9 +331,73 @@ class ArtifactStoreTest {
     }
 
     @Test
-    void chunkThatDoesNotMatchTheManifestIsRefused() throws IOException {
-        byte[] content = randomBytes(2 * CHUNK, 15);
+    void withChunkStatesEveryChunkIsCheckedOnceAndTheLastCompletesTheArtifactInAnyOrder() throws IOException {
+        byte[] content = randomBytes(12 * CHUNK + 40, 26);
         Manifest manifest = manifestOf(content);
+        assertThat(manifest.chunkStates()).hasSize(manifest.chunkCount() - 1);
+        ArtifactStore store = open();
+        StoredArtifact artifact = store.beginPartial(manifest);
+        assertThat(artifact.wholeDigest()).as("no second pass over the content").isNull();
+        java.util.List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream
+                .range(0, manifest.chunkCount()).boxed().toList());
+        java.util.Collections.shuffle(order, new java.util.Random(26));
+
+        for (int index : order) {
+            store.putChunk(manifest.digest(), index, chunk(content, manifest, index));
+        }
+
+        assertThat(artifact.isComplete()).isTrue();
+        assertThat(Files.readAllBytes(artifact.contentRegion(0, content.length).file())).isEqualTo(content);
+    }
+
+    @Test
+    void withChunkStatesAWrongWholeDigestStopsTheLastChunkAndLeavesNothingStored() throws IOException {
+        byte[] content = randomBytes(3 * CHUNK + 5, 27);
+        Manifest honest = manifestOf(content);
+        Digest wrong = manifestOf(randomBytes(10, 28)).digest();
+        Manifest lying = new Manifest(wrong, honest.name(), honest.size(), honest.chunkSize(), honest.chunks(),
+                honest.chunkStates(), null);
+        ArtifactStore store = open();
+        store.beginPartial(lying);
+        putChunks(store, lying, content, 0, lying.chunkCount() - 1);
+
+        assertThatThrownBy(() -> store.putChunk(wrong, lying.chunkCount() - 1,
+                chunk(content, lying, lying.chunkCount() - 1)))
+                .isInstanceOfSatisfying(ChunkVerificationException.class, e -> {
+                    assertThat(e.index()).as("no sender to blame").isEqualTo(-1);
+                    assertThat(e.getMessage()).contains("contradict");
+                });
+        assertThat(store.find(wrong)).isEmpty();
+    }
+
+    @Test
+    void withChunkStatesBytesOtherThanTheListedChunkAreTheSendersFaultAndAStateThatLiesIsTheManifests()
+            throws IOException {
+        byte[] content = randomBytes(4 * CHUNK, 29);
+        Manifest honest = manifestOf(content);
+        java.util.List<String> states = new java.util.ArrayList<>(honest.chunkStates());
+        states.set(1, "ab".repeat(32));
+        Manifest lying = new Manifest(honest.digest(), honest.name(), honest.size(), honest.chunkSize(),
+                honest.chunks(), states, null);
+        ArtifactStore store = open();
+        store.beginPartial(lying);
+        ByteBuffer corrupt = chunk(content.clone(), lying, 2);
+        corrupt.put(5, (byte) (corrupt.get(5) ^ 1));
+        putChunks(store, lying, content, 0, 1);
+
+        assertThatThrownBy(() -> store.putChunk(lying.digest(), 2, corrupt))
+                .isInstanceOfSatisfying(ChunkVerificationException.class, e -> assertThat(e.index()).isEqualTo(2));
+        assertThat(store.require(lying.digest()).hasChunk(0)).isTrue();
+        assertThatThrownBy(() -> store.putChunk(lying.digest(), 2, chunk(content, lying, 2)))
+                .isInstanceOfSatisfying(ChunkVerificationException.class, e -> assertThat(e.index()).isEqualTo(-1));
+        assertThat(store.find(lying.digest())).as("a manifest that contradicts itself is dropped").isEmpty();
+    }
+
+    @ParameterizedTest(name = "chunk states listed: {0}")
+    @ValueSource(booleans = {true, false})
+    void chunkThatDoesNotMatchTheManifestIsRefused(boolean states) throws IOException {
+        byte[] content = randomBytes(2 * CHUNK, 15);
+        Manifest manifest = states ? manifestOf(content) : manifestOf(content).withoutChunkStates();
         ArtifactStore store = open();
         store.beginPartial(manifest);
         ByteBuffer corrupt = chunk(content, manifest, 1);
@@ -364,10 +431,11 @@ class ArtifactStoreTest {
                 .snapshot().stream().toArray()).containsExactly(0, 2);
     }
 
-    @Test
-    void chunkCorruptedOnDiskBeforeRestartIsDroppedAndNotServed() throws IOException {
+    @ParameterizedTest(name = "chunk states listed: {0}")
+    @ValueSource(booleans = {true, false})
+    void chunkCorruptedOnDiskBeforeRestartIsDroppedAndNotServed(boolean states) throws IOException {
         byte[] content = randomBytes(3 * CHUNK, 17);
-        Manifest manifest = manifestOf(content);
+        Manifest manifest = states ? manifestOf(content) : manifestOf(content).withoutChunkStates();
         ArtifactStore store = open();
         store.beginPartial(manifest);
         putChunks(store, manifest, content, 0, 2);

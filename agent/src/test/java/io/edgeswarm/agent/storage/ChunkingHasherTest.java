@@ -31,6 +31,33 @@ class ChunkingHasherTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {0, 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 7})
+    void eachChunkHashedOnFromItsListedStateReachesTheNextOrTheWholeDigest(int size) {
+        byte[] content = randomBytes(size, size + 1);
+
+        Manifest manifest = feedInPieces(content, 61);
+
+        assertThat(manifest.chunkStates()).hasSize(Math.max(0, manifest.chunkCount() - 1));
+        for (int i = 0; i < manifest.chunkCount(); i++) {
+            ResumableSha256 hash = i == 0 ? ResumableSha256.start()
+                    : ResumableSha256.resume(manifest.stateBefore(i), manifest.chunkOffset(i));
+            hash.update(ByteBuffer.wrap(content, (int) manifest.chunkOffset(i), manifest.chunkLength(i)));
+            byte[] reached = i == manifest.chunkCount() - 1 ? hash.digest() : hash.state();
+            byte[] expected = i == manifest.chunkCount() - 1 ? java.util.HexFormat.of().parseHex(manifest.digest().hex())
+                    : manifest.stateBefore(i + 1);
+            assertThat(reached).as("chunk " + i).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aChunkSizeThatIsNotAWholeNumberOfBlocksListsNoStates() {
+        ChunkingHasher hasher = new ChunkingHasher(1000);
+        hasher.update(ByteBuffer.wrap(randomBytes(2500, 3)));
+
+        assertThat(hasher.finish("odd").chunkStates()).isNull();
+    }
+
     @ParameterizedTest(name = "pieces of {0}")
     @ValueSource(ints = {1, 13, CHUNK, CHUNK + 1, 10 * CHUNK})
     void howTheStreamIsSplitDoesNotChangeTheManifest(int piece) {
