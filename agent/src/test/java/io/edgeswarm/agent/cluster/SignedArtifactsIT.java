@@ -71,6 +71,9 @@ class SignedArtifactsIT {
         String digest = publisher.publish("signed/firmware.bin", file("signed.bin", 9L * 1024 * 1024, 1));
         JsonNode manifest = publisher.get("/api/v1/artifacts/" + digest + "/manifest");
         assertThat(manifest.get("signature").get("keyId").asString()).isEqualTo(publisherKeyId);
+        // The packaged jar opens the JDK's SHA-256, so the signed manifest lists chunk states, checked on replication.
+        assertThat(manifest.get("chunkStates")).as("chunk states").isNotNull();
+        assertThat(manifest.get("chunkStates").size()).isEqualTo(manifest.get("chunks").size() - 1);
 
         assertThat(strict.post("/api/v1/artifacts/" + digest + "/replicate")).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> strict.progress(digest) == 1.0);
