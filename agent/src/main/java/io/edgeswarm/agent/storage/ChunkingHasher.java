@@ -39,6 +39,9 @@ public final class ChunkingHasher {
     /** Consumes the remaining bytes of {@code buffer}, leaving its position at its limit. */
     public void update(ByteBuffer buffer) {
         while (buffer.hasRemaining()) {
+            if (chunkStates != null && inChunk == 0 && size > 0) {
+                chunkStates.add(HexFormat.of().formatHex(wholeWithStates.state())); // where this chunk begins
+            }
             int take = Math.min(buffer.remaining(), chunkSize - inChunk);
             ByteBuffer slice = buffer.slice(buffer.position(), take);
             if (wholeWithStates != null) {
@@ -68,18 +71,12 @@ public final class ChunkingHasher {
         if (chunkStates == null) {
             return new Manifest(Digest.of(whole.digest()), name, size, chunkSize, chunkDigests);
         }
-        if (chunkStates.size() == chunkDigests.size() && !chunkStates.isEmpty()) {
-            chunkStates.remove(chunkStates.size() - 1); // a full last chunk ends in the digest, not a listed state
-        }
         return new Manifest(Digest.of(wholeWithStates.digest()), name, size, chunkSize, chunkDigests, chunkStates,
                 null);
     }
 
     private void closeChunk() {
         chunkDigests.add(Digest.of(chunk.digest()));
-        if (chunkStates != null && inChunk == chunkSize) {
-            chunkStates.add(HexFormat.of().formatHex(wholeWithStates.state()));
-        }
         inChunk = 0;
     }
 

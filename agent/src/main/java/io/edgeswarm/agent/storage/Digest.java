@@ -14,7 +14,7 @@ public record Digest(String hex) {
 
     public Digest {
         Objects.requireNonNull(hex, "hex");
-        if (!HEX64.matcher(hex).matches()) {
+        if (!isHex64(hex)) {
             throw new InvalidInputException("digest must be 64 lowercase hex characters, got '" + abbreviate(hex) + "'");
         }
     }
@@ -33,6 +33,11 @@ public record Digest(String hex) {
             throw new IllegalArgumentException("SHA-256 is 32 bytes, got " + sha256.length);
         }
         return new Digest(HexFormat.of().formatHex(sha256));
+    }
+
+    /** Whether {@code text} is 64 lowercase hex characters, the form of a SHA-256 digest or state. */
+    static boolean isHex64(String text) {
+        return HEX64.matcher(text).matches();
     }
 
     /** First 12 hex characters, for logs and UIs. */

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * What an artifact is: its digest, the name it was published under, its size, chunk size and the SHA-256 of every
@@ -27,8 +26,6 @@ public record Manifest(Digest digest, String name, long size, int chunkSize, Lis
     public static final String SIGNED_FORM_VERSION = "edgeswarm-manifest-v1";
     /** The signed form of a manifest with chunk states: the first version's lines, then one per state. */
     public static final String SIGNED_FORM_WITH_STATES = "edgeswarm-manifest-v2";
-
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
     public Manifest(Digest digest, String name, long size, int chunkSize, List<Digest> chunks) {
         this(digest, name, size, chunkSize, chunks, null, null);
@@ -66,7 +63,7 @@ public record Manifest(Digest digest, String name, long size, int chunkSize, Lis
                     + " chunk states, lists " + states.size());
         }
         for (String state : states) {
-            if (!HEX64.matcher(state).matches()) {
+            if (!Digest.isHex64(state)) {
                 throw new InvalidInputException("a chunk state must be 64 lowercase hex characters, got '"
                         + Digest.abbreviate(state) + "'");
             }
