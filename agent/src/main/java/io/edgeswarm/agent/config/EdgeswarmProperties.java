@@ -198,6 +198,8 @@ public record EdgeswarmProperties(
      * @param sendLowWater unsent bytes a connection carrying a first send may queue in the kernel
      *     ({@code TCP_NOTSENT_LOWAT}, Linux's native transport only), so the send counts as done, and the next one
      *     starts, once its bytes are on their way rather than merely queued; {@code 0} leaves the kernel's default
+     * @param holdingsPolls peers whose bitfield one download polls per second at most, stalest first: bounds the
+     *     polls a host answers however many members its zone has
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -212,7 +214,8 @@ public record EdgeswarmProperties(
             @DefaultValue("64KB") @NotNull DataSize receiveBatch,
             @DefaultValue("0") @PositiveOrZero int firstSendStreams,
             @DefaultValue("64") @PositiveOrZero int firstSendQueue,
-            @DefaultValue("512KB") @NotNull DataSize sendLowWater) {
+            @DefaultValue("512KB") @NotNull DataSize sendLowWater,
+            @DefaultValue("16") int holdingsPolls) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
@@ -234,6 +237,10 @@ public record EdgeswarmProperties(
             if (sendLowWater != null && (sendLowWater.toBytes() < 0 || sendLowWater.toBytes() > MAX_SEND_LOW_WATER)) {
                 throw new IllegalArgumentException("edgeswarm.transfer.send-low-water must be between 0 and 16MB, got "
                         + sendLowWater);
+            }
+            if (holdingsPolls < 1) {
+                throw new IllegalArgumentException("edgeswarm.transfer.holdings-polls must be at least 1, got "
+                        + holdingsPolls);
             }
         }
     }

@@ -74,6 +74,8 @@ public final class Download {
         /** Uploads the peer had in progress when it last served us a chunk; -1 until it says. */
         int uploads = -1;
         long uploadsAt;
+        /** Breaks ties between equally stale peers when polls are rationed ({@link HoldingsPolls}). */
+        final int pollOrder = java.util.concurrent.ThreadLocalRandom.current().nextInt();
 
         PeerState(Peer peer) {
             this.peer = peer;
@@ -301,10 +303,10 @@ public final class Download {
         for (Peer peer : holders) {
             PeerState state = peers.computeIfAbsent(peer.id(), id -> new PeerState(peer));
             state.peer = peer; // fresh load and address from gossip
-            if (manifest != null && !state.bitfieldPending && state.bannedUntil <= now
-                    && now - state.bitfieldAt >= refreshInterval(state)) {
-                poll(state);
-            }
+        }
+        if (manifest != null) {
+            HoldingsPolls.due(peers.values(), now, this::refreshInterval, context.settings().holdingsPolls())
+                    .forEach(this::poll);
         }
     }
 

@@ -42,6 +42,15 @@ class TransferPropertiesTest {
                 .rootCause().hasMessageContaining("edgeswarm.transfer.send-low-water must be between 0 and 16MB");
     }
 
+    @Test
+    void holdingsPollsDefaultTo16AndMustBePositive() {
+        assertThat(bind(Map.of()).transfer().holdingsPolls()).isEqualTo(16);
+        assertThat(bind(Map.of("edgeswarm.transfer.holdings-polls", "4")).transfer().holdingsPolls()).isEqualTo(4);
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.holdings-polls", "0")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.holdings-polls must be at least 1, got 0");
+    }
+
     private static EdgeswarmProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
                 .bindOrCreate("edgeswarm", EdgeswarmProperties.class);

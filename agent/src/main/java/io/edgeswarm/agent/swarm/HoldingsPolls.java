@@ -1,0 +1,47 @@
+package io.edgeswarm.agent.swarm;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * Which peers a download polls for their bitfield in one round: those due (not heard from for their refresh interval),
+ * stalest first, and no more than a budget. Without the budget every downloader polled every member of its zone each
+ * second, which at a few hundred hosts per zone is tens of thousands of requests a second across the zone, most of
+ * them to hosts that had nothing new. Peers we fetch from, and peers that fetch from us, send their bitfields with
+ * every chunk request and reply, so polls only fill in the rest; with a budget a host answers about as many polls a
+ * second as the budget, however large its zone, and a zone of n members is still polled round by round.
+ */
+final class HoldingsPolls {
+
+    private HoldingsPolls() {
+    }
+
+    /**
+     * The peers to poll now.
+     *
+     * @param peers every peer the download knows
+     * @param now the swarm clock, in milliseconds
+     * @param interval how long a peer's bitfield stays fresh, by peer
+     * @param budget polls allowed in this round, at least one
+     */
+    static List<Download.PeerState> due(Collection<Download.PeerState> peers, long now,
+            ToLongFunction<Download.PeerState> interval, int budget) {
+        List<Download.PeerState> due = new ArrayList<>();
+        for (Download.PeerState state : peers) {
+            if (!state.bitfieldPending && state.bannedUntil <= now && now - state.bitfieldAt >= interval.applyAsLong(state)) {
+                due.add(state);
+            }
+        }
+        if (due.size() > budget) {
+            // Stalest first, so every peer has its turn within a few rounds. Ties (peers never heard from, at the
+            // start) are broken by a number each download draws at random per peer: downloaders that start together
+            // then poll different peers first, instead of all polling the same few.
+            due.sort(Comparator.comparingLong((Download.PeerState s) -> s.bitfieldAt).thenComparingInt(s -> s.pollOrder));
+            return List.copyOf(due.subList(0, budget));
+        }
+        return due;
+    }
+}
