@@ -20,11 +20,15 @@
 #   ES_WARM=3       as 2 with a longer warm-up (defaults ES_WARMUP_MIB=256, ES_WARMUP_ROUNDS=3): JVMs near their
 #                   steady state. Two 64 MiB rounds leave the per-request code in C1's profiling tier; agents that
 #                   have served a few GiB spend half the CPU per byte (docs/benchmarks.md). Raise SB_READY_TIMEOUT.
-#   ES_WARM=4       as 3 with 10 rounds, the warm-up artifact published in the chunk size the timed artifact will
-#                   get (ES_WARMUP_CHUNK; `auto` sizing with 4 MB chunks at most, as the default ES_OPTS): agents that
-#                   have served a few GiB of such chunks, so that the per-chunk code has reached C2 (a method is
-#                   compiled after about 5,000 calls) with the profile the timed transfer has. 64 KiB warm-up chunks
-#                   did not do it: 2.4x the requests, and C2 still compiled 44 CPU-s in the window (docs/benchmarks.md).
+#   ES_WARM=4       as 3, the warm-up artifact as large as the timed one (at least 256 MiB) and published in the
+#                   chunk size the timed artifact will get (ES_WARMUP_CHUNK; `auto` sizing with 4 MB chunks at most, as
+#                   the default ES_OPTS), in as many rounds as make 2.5 GiB, at least 3: agents that have served a few
+#                   GiB of such chunks, so that the per-chunk code has reached C2 (a method is compiled after about
+#                   5,000 calls) with the profile the timed transfer has. 64 KiB warm-up chunks did not do it: 2.4x
+#                   the requests, and C2 still compiled 44 CPU-s in the window. A warm-up as large as the transfer
+#                   also leaves this VM's memory as the harness leaves it for the systems after the first: N copies
+#                   of the file freed just before T0, not yet handed back to the host, whose pages cost a writer a
+#                   sixth of fresh ones (docs/benchmarks.md, "Warm-up as large as the transfer").
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
@@ -42,7 +46,12 @@
 #                   host's hour; nice 19 was no better than 10.
 set -u
 if [ "${ES_WARM:-0}" -ge 3 ]; then WARMUP_MIB_DEFAULT=256 WARMUP_ROUNDS_DEFAULT=3; else WARMUP_MIB_DEFAULT=64 WARMUP_ROUNDS_DEFAULT=2; fi
-[ "${ES_WARM:-0}" -ge 4 ] && WARMUP_ROUNDS_DEFAULT=10
+if [ "${ES_WARM:-0}" -ge 4 ]; then
+  size_mib=$(( (${SB_FILE_SIZE:-0} + 1048575) / 1048576 ))
+  WARMUP_MIB_DEFAULT=$(( size_mib > 256 ? size_mib : 256 ))
+  WARMUP_ROUNDS_DEFAULT=$(( (2560 + WARMUP_MIB_DEFAULT - 1) / WARMUP_MIB_DEFAULT ))
+  [ "$WARMUP_ROUNDS_DEFAULT" -lt 3 ] && WARMUP_ROUNDS_DEFAULT=3
+fi
 
 auto_chunk_bytes() {  # the chunk size `chunk-sizing=auto` gives an artifact of $1 bytes (4 MB at most): size/1024
   local want=$(( ($1 + 1023) / 1024 )) size=524288   # rounded up to a power of two, 512 KiB to 4 MiB
