@@ -31,7 +31,8 @@ final class HoldingsPolls {
             ToLongFunction<Download.PeerState> interval, int budget) {
         List<Download.PeerState> due = new ArrayList<>();
         for (Download.PeerState state : peers) {
-            if (!state.bitfieldPending && state.bannedUntil <= now && now - state.bitfieldAt >= interval.applyAsLong(state)) {
+            boolean fresh = now - state.bitfieldAt < interval.applyAsLong(state);
+            if (!state.bitfieldPending && state.bannedUntil <= now && !fresh) {
                 due.add(state);
             }
         }
@@ -39,7 +40,8 @@ final class HoldingsPolls {
             // Stalest first, so every peer has its turn within a few rounds. Ties (peers never heard from, at the
             // start) are broken by a number each download draws at random per peer: downloaders that start together
             // then poll different peers first, instead of all polling the same few.
-            due.sort(Comparator.comparingLong((Download.PeerState s) -> s.bitfieldAt).thenComparingInt(s -> s.pollOrder));
+            due.sort(Comparator.comparingLong((Download.PeerState s) -> s.bitfieldAt)
+                    .thenComparingInt(s -> s.pollOrder));
             return List.copyOf(due.subList(0, budget));
         }
         return due;
