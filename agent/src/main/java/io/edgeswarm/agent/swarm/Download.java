@@ -300,12 +300,15 @@ public final class Download {
             }
             return gone;
         });
+        List<PeerState> known = new ArrayList<>(holders.size());
         for (Peer peer : holders) {
             PeerState state = peers.computeIfAbsent(peer.id(), id -> new PeerState(peer));
             state.peer = peer; // fresh load and address from gossip
+            known.add(state);
         }
         if (manifest != null) {
-            HoldingsPolls.due(peers.values(), now, this::refreshInterval, context.settings().holdingsPolls())
+            // Only current holders and zone members: a peer gossip no longer lists is kept for its requests in flight.
+            HoldingsPolls.due(known, now, this::refreshInterval, context.settings().holdingsPolls())
                     .forEach(this::poll);
         }
     }
