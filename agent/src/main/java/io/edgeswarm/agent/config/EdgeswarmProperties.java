@@ -200,6 +200,9 @@ public record EdgeswarmProperties(
      *     starts, once its bytes are on their way rather than merely queued; {@code 0} leaves the kernel's default
      * @param holdingsPolls peers whose bitfield one download polls per second at most, stalest first: bounds the
      *     polls a host answers however many members its zone has
+     * @param catchUpRequests extra chunk requests in flight, at most, for a download that lags the other downloaders
+     *     of its zone (one per half {@code requests-per-artifact} of chunks behind their mean), so the slowest member
+     *     catches up instead of finishing last; {@code 0} turns it off
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -215,7 +218,8 @@ public record EdgeswarmProperties(
             @DefaultValue("0") @PositiveOrZero int firstSendStreams,
             @DefaultValue("64") @PositiveOrZero int firstSendQueue,
             @DefaultValue("512KB") @NotNull DataSize sendLowWater,
-            @DefaultValue("16") int holdingsPolls) {
+            @DefaultValue("16") int holdingsPolls,
+            @DefaultValue("4") int catchUpRequests) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
@@ -241,6 +245,10 @@ public record EdgeswarmProperties(
             if (holdingsPolls < 1) {
                 throw new IllegalArgumentException("edgeswarm.transfer.holdings-polls must be at least 1, got "
                         + holdingsPolls);
+            }
+            if (catchUpRequests < 0) {
+                throw new IllegalArgumentException("edgeswarm.transfer.catch-up-requests must be 0 or more, got "
+                        + catchUpRequests);
             }
         }
     }

@@ -103,6 +103,8 @@ public final class Download {
     /** When this agent and its zone's peers together last held more chunks than before: the zone is progressing. */
     private long zoneProgressAt;
     private long zoneChunksSeen;
+    /** Requests in flight beyond the budget while this download lags its zone ({@link CatchUp}), set each tick. */
+    private int catchUpRequests;
     private Manifest manifest;
     private StoredArtifact local;
     private boolean manifestPending;
@@ -212,6 +214,7 @@ public final class Download {
             return;
         }
         noteZoneProgress(now);
+        catchUpRequests = catchUp();
         schedule(now);
         boolean anyInFlight = !inFlight.isEmpty();
         // Chunks held back by the zone rule still have a source: waiting for them is by design, not a stall.
@@ -234,6 +237,21 @@ public final class Download {
             zoneChunksSeen = held;
             zoneProgressAt = now;
         }
+    }
+
+    /** Extra requests while this download lags the others of its zone that hold the artifact partly. */
+    private int catchUp() {
+        long othersHeld = 0;
+        int others = 0;
+        for (PeerState peer : peers.values()) {
+            if (peer.present && peer.peer.zone().equals(context.zone())
+                    && !peer.holdsAll(manifest.chunkCount())) {
+                othersHeld += peer.has.cardinality();
+                others++;
+            }
+        }
+        return CatchUp.extraRequests(local.heldChunks(), othersHeld, others,
+                context.settings().requestsPerArtifact(), context.settings().catchUpRequests());
     }
 
     /** This agent and the members of its zone that hold the artifact partly, by their bitfields, sorted by id. */
@@ -459,7 +477,7 @@ public final class Download {
      * so the swarm's uploads stay evenly busy instead of every downloader crowding the peers that looked fastest.
      */
     private void schedule(long now) {
-        int limit = context.settings().requestsPerArtifact();
+        int limit = context.settings().requestsPerArtifact() + catchUpRequests;
         int inFlightNow = totalInFlight();
         if (inFlightNow >= limit) {
             return;

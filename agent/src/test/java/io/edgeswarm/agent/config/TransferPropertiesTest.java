@@ -51,6 +51,15 @@ class TransferPropertiesTest {
                 .rootCause().hasMessageContaining("edgeswarm.transfer.holdings-polls must be at least 1, got 0");
     }
 
+    @Test
+    void aLaggingDownloadMayAskForFourMoreChunksUnlessTurnedOff() {
+        assertThat(bind(Map.of()).transfer().catchUpRequests()).isEqualTo(4);
+        assertThat(bind(Map.of("edgeswarm.transfer.catch-up-requests", "0")).transfer().catchUpRequests()).isZero();
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.catch-up-requests", "-1")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.catch-up-requests must be 0 or more, got -1");
+    }
+
     private static EdgeswarmProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
                 .bindOrCreate("edgeswarm", EdgeswarmProperties.class);
