@@ -214,7 +214,7 @@ public final class Download {
             return;
         }
         noteZoneProgress(now);
-        catchUpRequests = catchUp();
+        catchUpRequests = catchUp(now);
         schedule(now);
         boolean anyInFlight = !inFlight.isEmpty();
         // Chunks held back by the zone rule still have a source: waiting for them is by design, not a stall.
@@ -239,12 +239,15 @@ public final class Download {
         }
     }
 
-    /** Extra requests while this download lags the others of its zone that hold the artifact partly. */
-    private int catchUp() {
+    /**
+     * Extra requests while this download lags the others of its zone that hold the artifact partly. A banned peer's
+     * holdings were forgotten with its ban, so it is left out rather than counted as holding nothing.
+     */
+    private int catchUp(long now) {
         long othersHeld = 0;
         int others = 0;
         for (PeerState peer : peers.values()) {
-            if (peer.present && peer.peer.zone().equals(context.zone())
+            if (peer.present && peer.bannedUntil <= now && peer.peer.zone().equals(context.zone())
                     && !peer.holdsAll(manifest.chunkCount())) {
                 othersHeld += peer.has.cardinality();
                 others++;
