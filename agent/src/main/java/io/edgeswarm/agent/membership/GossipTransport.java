@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.ChannelBindException;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpClient;
@@ -30,6 +31,11 @@ final class GossipTransport implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GossipTransport.class);
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * With port 0 the kernel picks a free UDP port, and TCP must then take the same number, which a TCP socket may
+     * hold already (an outgoing connection's local port, say); each attempt draws a new number.
+     */
+    private static final int FREE_PORT_ATTEMPTS = 8;
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     private static final Duration STREAM_TIMEOUT = Duration.ofSeconds(5);
     private static final int STREAM_READ_TIMEOUT_S = 5;
@@ -60,14 +66,35 @@ final class GossipTransport implements AutoCloseable {
         this.receiver = receiver;
     }
 
-    /** Binds UDP, then TCP on the same port (the one UDP got, when 0 was asked for). */
+    /**
+     * Binds UDP, then TCP on the same port (the one UDP got, when 0 was asked for; if TCP finds that number taken,
+     * both are bound again on a new one, a few times at most).
+     */
     int start() {
-        udp = UdpServer.create().host(bindHost).port(requestedPort)
-                .handle((in, out) -> in.receiveObject().ofType(DatagramPacket.class).doOnNext(this::onDatagram)
-                        .then())
-                .bindNow(BIND_TIMEOUT);
-        int port = ((InetSocketAddress) udp.channel().localAddress()).getPort();
-        tcp = TcpServer.create().host(bindHost).port(port)
+        for (int attempt = 1; ; attempt++) {
+            udp = UdpServer.create().host(bindHost).port(requestedPort)
+                    .handle((in, out) -> in.receiveObject().ofType(DatagramPacket.class).doOnNext(this::onDatagram)
+                            .then())
+                    .bindNow(BIND_TIMEOUT);
+            int port = ((InetSocketAddress) udp.channel().localAddress()).getPort();
+            try {
+                tcp = bindTcp(port);
+            } catch (ChannelBindException e) {
+                udp.disposeNow();
+                if (requestedPort != 0 || attempt >= FREE_PORT_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("Gossip port {} is free for UDP but taken for TCP; drawing another", port);
+                continue;
+            }
+            log.info("Gossip listening on {}:{} (udp and tcp){}", bindHost, port,
+                    cipher == null ? " without encryption" : ", encrypted");
+            return port;
+        }
+    }
+
+    private DisposableServer bindTcp(int port) {
+        return TcpServer.create().host(bindHost).port(port)
                 .doOnConnection(c -> c.addHandlerFirst(new ReadTimeoutHandler(STREAM_READ_TIMEOUT_S, TimeUnit.SECONDS))
                         .addHandlerLast(new LengthFieldBasedFrameDecoder(
                                 MessageCodec.MAX_STREAM_BYTES + PacketCipher.OVERHEAD, 0, 4, 0, 4)))
@@ -84,9 +111,6 @@ final class GossipTransport implements AutoCloseable {
                             .then();
                 })
                 .bindNow(BIND_TIMEOUT);
-        log.info("Gossip listening on {}:{} (udp and tcp){}", bindHost, port,
-                cipher == null ? " without encryption" : ", encrypted");
-        return port;
     }
 
     void sendPacket(NodeAddress to, byte[] packet) {
