@@ -247,9 +247,12 @@ public final class Download {
         long othersHeld = 0;
         int others = 0;
         for (PeerState peer : peers.values()) {
-            if (peer.present && peer.bannedUntil <= now && peer.peer.zone().equals(context.zone())
-                    && !peer.holdsAll(manifest.chunkCount())) {
-                othersHeld += peer.has.cardinality();
+            if (!peer.present || peer.bannedUntil > now || !peer.peer.zone().equals(context.zone())) {
+                continue;
+            }
+            int held = peer.has.cardinality(); // counted once: it is both the test for partial and the sum
+            if (held < manifest.chunkCount()) {
+                othersHeld += held;
                 others++;
             }
         }
