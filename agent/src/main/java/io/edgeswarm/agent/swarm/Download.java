@@ -97,6 +97,8 @@ public final class Download {
     private final PeerChooser chooser;
     private final Map<String, PeerState> peers = new HashMap<>();
     private final Map<Integer, Map<String, Disposable>> inFlight = new HashMap<>();
+    /** Holders that said so when asked directly, kept until gossip names them too ({@link #holderFound}). */
+    private final Map<String, Peer> foundHolders = new HashMap<>();
     private final Sinks.One<StoredArtifact> opened = Sinks.one();
     private final Sinks.One<StoredArtifact> completed = Sinks.one();
     private final long startedAt;
@@ -140,6 +142,22 @@ public final class Download {
         context.store().pin(digest);
         ticker = Flux.interval(Duration.ZERO, TICK, context.swarmThread()).subscribe(t -> tick(),
                 e -> fail("scheduler failed: " + e));
+    }
+
+    /**
+     * A peer said it holds the artifact when asked directly, before gossip named it (a publish reaches gossip a
+     * second or two later): the manifest and chunks are asked of it at once instead of after that wait.
+     */
+    void holderFound(Peer holder) {
+        context.swarmThread().schedule(() -> {
+            if (finished || foundHolders.putIfAbsent(holder.id(), holder) != null) {
+                return;
+            }
+            if (manifest == null && !manifestPending) {
+                manifestRetryAt = 0;
+                fetchManifest(context.now());
+            }
+        });
     }
 
     /** Completes when the manifest is known and the partial artifact exists, so content can start streaming. */
@@ -309,7 +327,7 @@ public final class Download {
     private void refreshPeers(long now) {
         // Holders from gossip, plus every member of this zone: asking them directly shows at once who else here is
         // fetching, where gossiped holdings may lag by a second or more.
-        List<Peer> holders = new ArrayList<>(context.holdersOf(digest));
+        List<Peer> holders = holders();
         Map<String, Peer> current = new HashMap<>();
         holders.forEach(p -> current.put(p.id(), p));
         for (Peer peer : context.zonePeers()) {
@@ -406,11 +424,21 @@ public final class Download {
         return state.holdsAll(manifest.chunkCount()) ? COMPLETE_PEER_REFRESH_MS : BITFIELD_REFRESH_MS;
     }
 
+    /** Holders by gossip, then those found by asking that gossip does not name yet. */
+    private List<Peer> holders() {
+        List<Peer> holders = new ArrayList<>(context.holdersOf(digest));
+        if (!foundHolders.isEmpty()) {
+            holders.forEach(p -> foundHolders.remove(p.id()));
+            holders.addAll(foundHolders.values());
+        }
+        return holders;
+    }
+
     private void fetchManifest(long now) {
         if (now < manifestRetryAt) {
             return;
         }
-        List<Peer> candidates = context.holdersOf(digest);
+        List<Peer> candidates = holders();
         if (now - startedAt > context.settings().noSourceTimeout().toMillis()) {
             // Bounded: holders that never answer (unreachable, refusing our TLS certificate) end the wait too.
             fail(manifestRefusal != null ? "no acceptable manifest: " + manifestRefusal

@@ -151,19 +151,25 @@ public class SwarmService implements SwarmContext, DisposableBean {
             return download(digest).opened();
         }
         // The fresh view, not the one-second snapshot: a member that just joined already knows who holds what.
-        // Holdings reach gossip a second or two after a publish, so peers are asked directly before giving up.
+        // Holdings reach gossip a second or two after a publish, so peers are asked directly meanwhile, and the
+        // download starts from the holder that answered instead of waiting for gossip to name it.
         return gossip.members().flatMap(members -> holders(members, digest).isEmpty()
-                ? anyPeerHolds(digest).flatMap(found -> found ? download(digest).opened()
-                        : Mono.error(new ArtifactNotFoundException("artifact " + digest
+                ? askForHolder(digest).flatMap(holder -> {
+                            Download download = download(digest);
+                            download.holderFound(holder);
+                            return download.opened();
+                        })
+                        .switchIfEmpty(Mono.error(() -> new ArtifactNotFoundException("artifact " + digest
                                 + " is not held here nor by any member of the swarm")))
                 : download(digest).opened());
     }
 
-    /** Asks up to {@link #NAME_FANOUT} alive peers whether they hold the artifact, each bounded by a timeout. */
-    private Mono<Boolean> anyPeerHolds(Digest digest) {
+    /** The first of up to {@link #NAME_FANOUT} alive peers to say it holds the artifact, each asked with a timeout. */
+    private Mono<Peer> askForHolder(Digest digest) {
         return Flux.fromIterable(samplePeers())
-                .flatMap(peer -> client.bitfield(peer, digest, null).map(Optional::isPresent).onErrorReturn(false))
-                .any(Boolean::booleanValue);
+                .flatMap(peer -> client.bitfield(peer, digest, null).onErrorReturn(Optional.empty())
+                        .filter(Optional::isPresent).map(held -> peer))
+                .next();
     }
 
     private Download download(Digest digest) {

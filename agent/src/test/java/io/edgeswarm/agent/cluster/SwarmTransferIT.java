@@ -212,6 +212,32 @@ class SwarmTransferIT {
         assertThat(agents.get(4).downloadDigest(freshDigest)).isEqualTo(freshDigest);
     }
 
+    @Test
+    @Order(6)
+    void aDownloadStartsFromTheHolderThatAnsweredWhenGossipHasNotNamedIt() throws Exception {
+        // Two agents whose gossip stays silent after the join (no probes, gossip rounds or syncs for an hour), so the
+        // holdings of the artifact published below never reach the reader by gossip. Before the reader took the
+        // holder that answered its direct question, the download waited for gossip and failed after 10 s.
+        Map<String, String> silent = Map.of("edgeswarm.gossip.probe-interval", "1h",
+                "edgeswarm.gossip.gossip-interval", "1h", "edgeswarm.gossip.push-pull-interval", "1h",
+                "edgeswarm.gossip.reconnect-interval", "1h", "edgeswarm.transfer.no-source-timeout", "10s",
+                "edgeswarm.zone", "zone-silent");
+        AgentProcess holder = AgentProcess.start("silent-holder", work, silent);
+        all.add(holder);
+        Map<String, String> readerProperties = new HashMap<>(silent);
+        readerProperties.put("edgeswarm.gossip.seeds", holder.gossipAddress());
+        AgentProcess reader = AgentProcess.start("silent-reader", work, readerProperties);
+        all.add(reader);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> reader.memberStates().size() == 2 && holder.memberStates().size() == 2);
+        Path fresh = work.resolve("silent.bin");
+        AgentProcess.writeRandom(fresh, 6L * 1024 * 1024, 7);
+        String freshDigest = holder.publish("it/silent.bin", fresh);
+
+        assertThat(reader.downloadDigest(freshDigest)).isEqualTo(freshDigest);
+        assertThat(seesHolding(reader, "silent-holder", freshDigest)).as("gossip named the holder after all").isFalse();
+    }
+
     private AgentProcess start(String id, String zone, Map<String, String> extra) throws IOException {
         AgentProcess agent = AgentProcess.start(id, work, withTiming(extra, zone, id));
         all.add(agent);
