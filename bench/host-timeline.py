@@ -61,8 +61,9 @@ def load(path, t0_utc):
         stamp, *hosts = line.split()
         rows.append((float(stamp), [tuple(map(int, h.split(':'))) for h in hosts]))
     day = datetime.datetime.fromtimestamp(rows[0][0], datetime.timezone.utc).date()
-    h, m, s = map(int, t0_utc.split(':'))
-    t0 = datetime.datetime(day.year, day.month, day.day, h, m, s, tzinfo=datetime.timezone.utc).timestamp()
+    h, m, s = t0_utc.split(':')  # HH:MM:SS, the seconds possibly with a fraction
+    t0 = datetime.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=datetime.timezone.utc).timestamp() \
+        + float(s)
     base = min(rows, key=lambda r: abs(r[0] - t0))[1]
     return rows, t0, base
 
@@ -119,7 +120,8 @@ def owed(path, t0_utc, file_bytes):
     copy = one_copy(rows, base, file_bytes)
     if copy:
         points.append('one copy sent (%.1f s) %.2f' % (copy[0] - first, backlog(copy[1])))
-    print('peers owe (copies of the file, from the origin\'s first MiB): ' + ', '.join(points))
+    print('peers owe (copies of the file, from the origin\'s first MiB, %.2f s after T0): ' % (first - t0)
+          + ', '.join(points))
 
 
 def report(path, t0_utc, file_bytes, up_mbit):

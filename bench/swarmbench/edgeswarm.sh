@@ -193,7 +193,7 @@ peer)
     wait_ready "$SB_IP" || exit 1
   fi
   # T0 for the timeline's report, to the second: the first peer started writes it.
-  [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ] && date -u +%T > "$SB_WORK/t0"
+  [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ] && date -u +%T.%N > "$SB_WORK/t0"
   # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
   base="http://$SB_IP:$HTTP_PORT/api/v1"
   digest="sha256:$SB_FILE_SHA256"
