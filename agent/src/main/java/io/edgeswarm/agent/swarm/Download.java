@@ -115,6 +115,10 @@ public final class Download {
     private boolean retryable;
     private volatile String manifestError = "none";
     private long lastProgressAt;
+    /** Milestones of the start, for the log line at the end (0 until reached): what a slow start waited for. */
+    private long manifestAt;
+    private long firstRequestAt;
+    private long firstChunkAt;
     private long lastPeerRefreshAt;
     private volatile long bytesFetched;
     private volatile long finishedAt;
@@ -493,6 +497,7 @@ public final class Download {
     private void adopt(StoredArtifact artifact) {
         this.local = artifact;
         this.manifest = artifact.manifest();
+        this.manifestAt = context.now();
         this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
         if (ticker != null && !finished) {
@@ -614,6 +619,9 @@ public final class Download {
     private void request(PeerState peer, int chunk) {
         peer.inFlight++;
         long started = context.now();
+        if (firstRequestAt == 0) {
+            firstRequestAt = started;
+        }
         // The rate cap is paid before asking, so no received chunk waits in memory for its turn.
         Disposable request = context.downloadLimiter().acquire(Boolean.TRUE, manifest.chunkLength(chunk))
                 .then(context.client().chunk(peer.peer, digest, chunk, context.settings().chunkTimeout(),
@@ -677,6 +685,9 @@ public final class Download {
         peer.bytesFrom += length;
         bytesFetched += length;
         lastProgressAt = context.now();
+        if (firstChunkAt == 0) {
+            firstChunkAt = lastProgressAt;
+        }
         String source = reply.fromOrigin() ? "origin" : "peer";
         String locality = peer.peer.zone().equals(context.zone()) ? "same_zone" : "cross_zone";
         context.metrics().fetched(source, locality, length);
@@ -797,10 +808,17 @@ public final class Download {
         finished = true;
         ticker.dispose();
         long elapsedMs = context.now() - startedAt;
-        log.info("Fetched {} ({} bytes) in {} ms from {} peers", digest, bytesFetched, elapsedMs, peers.size());
+        log.info("Fetched {} ({} bytes) in {} ms from {} peers (manifest after {} ms, first request after {} ms, "
+                + "first chunk after {} ms)", digest, bytesFetched, elapsedMs, peers.size(), since(manifestAt),
+                since(firstRequestAt), since(firstChunkAt));
         context.store().unpin(digest);
         completed.tryEmitValue(local);
         context.finished(this);
+    }
+
+    /** Milliseconds from the start to a milestone, or -1 if it was never reached (a resume with nothing missing). */
+    private long since(long milestone) {
+        return milestone == 0 ? -1 : milestone - startedAt;
     }
 
     void fail(String reason) {
