@@ -4,7 +4,8 @@
     ip netns exec sbbr bench/host-timeline.py record OUT SECONDS [HOSTS]
                                                  sample every 0.25 s (run it beside a benchmark); with HOSTS, first
                                                  wait (within SECONDS) until the lab has that many hosts' links
-    bench/host-timeline.py report OUT T0 FILE_BYTES UP_MBIT          one line per second from T0 (HH:MM:SS, UTC)
+    bench/host-timeline.py report OUT T0 FILE_BYTES UP_MBIT          one line per second from T0 (HH:MM:SS[.fff], UTC)
+    bench/host-timeline.py starts OUT T0                             when each host first received and sent 64 KiB
     bench/host-timeline.py holdings OUT T0 FILE_BYTES                each peer's share of the file when the origin had
                                                                      sent one copy, and when each host's link had
                                                                      carried the file's size (seconds from T0)
@@ -124,6 +125,17 @@ def owed(path, t0_utc, file_bytes):
           + ', '.join(points))
 
 
+def starts(path, t0_utc):
+    """When each host's link first carried 64 KiB each way after T0: a peer that received nothing for seconds while
+    the others had their first chunks was kept from the origin (refused, then waiting out its back-off)."""
+    rows, t0, base = load(path, t0_utc)
+    rows = [r for r in rows if r[0] >= t0]
+    first = lambda i, way: next(('%.2f' % (stamp - t0) for stamp, hosts in rows
+                                 if hosts[i][way] - base[i][way] >= 64 << 10), '-')
+    for i in range(len(base)):
+        print('h%d received 64 KiB at %s s, sent at %s s' % (i, first(i, 1), first(i, 0)))
+
+
 def report(path, t0_utc, file_bytes, up_mbit):
     rows, t0, base = load(path, t0_utc)
     peers = len(base) - 1
@@ -150,6 +162,8 @@ if __name__ == '__main__':
         holdings(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 5 and sys.argv[1] == 'owed':
         owed(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == 'starts':
+        starts(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 6 and sys.argv[1] == 'report':
         report(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
     else:
