@@ -149,8 +149,8 @@ public final class Download {
     }
 
     /**
-     * A peer said it holds the artifact when asked directly, before gossip named it (a publish reaches gossip a
-     * second or two later): the manifest and chunks are asked of it at once instead of after that wait.
+     * A peer said it holds the artifact when asked directly, before gossip named it (a publish reaches gossip some
+     * gossip rounds later): the manifest and chunks are asked of it at once instead of after that wait.
      */
     void holderFound(Peer holder) {
         context.swarmThread().schedule(() -> {

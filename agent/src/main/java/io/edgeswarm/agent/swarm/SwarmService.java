@@ -151,7 +151,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
             return download(digest).opened();
         }
         // The fresh view, not the one-second snapshot: a member that just joined already knows who holds what.
-        // Holdings reach gossip a second or two after a publish, so peers are asked directly meanwhile, and the
+        // Holdings reach gossip up to about a second after a publish, so peers are asked directly meanwhile, and the
         // download starts from the holder that answered instead of waiting for gossip to name it.
         return gossip.members().flatMap(members -> holders(members, digest).isEmpty()
                 ? askForHolder(digest).flatMap(holder -> {
