@@ -102,9 +102,7 @@ public final class Download {
     private final Sinks.One<StoredArtifact> opened = Sinks.one();
     private final Sinks.One<StoredArtifact> completed = Sinks.one();
     private final long startedAt;
-    /** When this agent and its zone's peers together last held more chunks than before: the zone is progressing. */
-    private long zoneProgressAt;
-    private long zoneChunksSeen;
+    private final ZoneShare zoneShare;
     /** Requests in flight beyond the budget while this download lags its zone ({@link CatchUp}), set each tick. */
     private int catchUpRequests;
     private Manifest manifest;
@@ -136,7 +134,8 @@ public final class Download {
         this.chooser = new PeerChooser(random.split());
         this.startedAt = context.now();
         this.lastProgressAt = startedAt;
-        this.zoneProgressAt = startedAt;
+        this.zoneShare = new ZoneShare(context.zone(), context.localId(), startedAt, ZONE_SETTLE_MS,
+                context.settings().crossZoneGrace().toMillis());
         if (existing != null) {
             adopt(existing);
         }
@@ -235,8 +234,9 @@ public final class Download {
             recheckCompletion();
             return;
         }
-        noteZoneProgress(now);
-        catchUpRequests = catchUp(now);
+        zoneShare.observe(now, local.heldChunks(), manifest.chunkCount(), peers.values());
+        catchUpRequests = zoneShare.catchUpRequests(local.heldChunks(), context.settings().requestsPerArtifact(),
+                context.settings().catchUpRequests());
         schedule(now);
         boolean anyInFlight = !inFlight.isEmpty();
         // Chunks held back by the zone rule still have a source: waiting for them is by design, not a stall.
@@ -246,54 +246,6 @@ public final class Download {
                     + " s (" + peers.size() + " peers known, " + local.heldChunks() + "/" + manifest.chunkCount()
                     + " chunks held)");
         }
-    }
-
-    private void noteZoneProgress(long now) {
-        long held = local.heldChunks();
-        for (PeerState peer : peers.values()) {
-            if (peer.peer.zone().equals(context.zone())) {
-                held += peer.has.cardinality();
-            }
-        }
-        if (held > zoneChunksSeen) {
-            zoneChunksSeen = held;
-            zoneProgressAt = now;
-        }
-    }
-
-    /**
-     * Extra requests while this download lags the others of its zone that hold the artifact partly. A banned peer's
-     * holdings were forgotten with its ban, so it is left out rather than counted as holding nothing.
-     */
-    private int catchUp(long now) {
-        long othersHeld = 0;
-        int others = 0;
-        for (PeerState peer : peers.values()) {
-            if (!peer.present || peer.bannedUntil > now || !peer.peer.zone().equals(context.zone())) {
-                continue;
-            }
-            int held = peer.has.cardinality(); // counted once: it is both the test for partial and the sum
-            if (held < manifest.chunkCount()) {
-                othersHeld += held;
-                others++;
-            }
-        }
-        return CatchUp.extraRequests(local.heldChunks(), othersHeld, others,
-                context.settings().requestsPerArtifact(), context.settings().catchUpRequests());
-    }
-
-    /** This agent and the members of its zone that hold the artifact partly, by their bitfields, sorted by id. */
-    private List<String> zoneDownloaders() {
-        List<String> ids = new ArrayList<>();
-        ids.add(context.localId());
-        for (PeerState peer : peers.values()) {
-            if (peer.present && peer.peer.zone().equals(context.zone())
-                    && !peer.holdsAll(manifest.chunkCount())) {
-                ids.add(peer.peer.id());
-            }
-        }
-        java.util.Collections.sort(ids);
-        return ids;
     }
 
     private boolean anyPeerHasAMissingChunk(long now) {
@@ -428,7 +380,10 @@ public final class Download {
         return state.holdsAll(manifest.chunkCount()) ? COMPLETE_PEER_REFRESH_MS : BITFIELD_REFRESH_MS;
     }
 
-    /** Holders by gossip, then those found by asking that gossip does not name yet. */
+    /**
+     * Holders by gossip, then those found by asking that gossip does not name yet. A found holder is forgotten once
+     * gossip names it: from then on gossip says whether it is still alive.
+     */
     private List<Peer> holders() {
         List<Peer> holders = new ArrayList<>(context.holdersOf(digest));
         if (!foundHolders.isEmpty()) {
@@ -522,7 +477,6 @@ public final class Download {
             return;
         }
         int perPeer = context.settings().requestsPerPeer();
-        String zone = context.zone();
         BitSet rareWanted = (BitSet) availability.soleHolder().clone();
         rareWanted.andNot(local.bitfield().snapshot());
         double best = 0;
@@ -535,15 +489,20 @@ public final class Download {
                 new ArrayList<>());
         for (PeerState p : peers.values()) {
             if (p.usable(now) && p.inFlight < allowance(p, best, perPeer)) {
-                int otherZone = p.peer.zone().equals(zone) ? 0 : 2;
+                int otherZone = zoneShare.inZone(p) ? 0 : 2;
                 classes.get(otherZone + (p.has.intersects(rareWanted) ? 0 : 1)).add(p);
             }
         }
+        // Worked out once for the pass, and only when a peer of another zone may be asked at all.
+        IntPredicate acrossZones = classes.get(2).isEmpty() && classes.get(3).isEmpty() ? null
+                : zoneShare.acrossZones(now, context.hasZonePeers(), manifest.chunkCount(), peers.values(),
+                        inFlight::containsKey);
         for (List<PeerState> candidates : classes) {
             while (inFlightNow < limit && !candidates.isEmpty()) {
                 int index = chooser.choose(candidates, p -> expectedUploads(p, now));
                 PeerState peer = candidates.get(index);
-                int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now), !peer.origin);
+                int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now, acrossZones),
+                        !peer.origin);
                 if (chunk >= 0) {
                     request(peer, chunk);
                     inFlightNow++;
@@ -570,50 +529,18 @@ public final class Download {
         return (fresh ? peer.uploads : 0) + peer.inFlight;
     }
 
-    /** What a peer may be asked for now: the zone rule, and an origin's own wishes. Null allows everything. */
-    private IntPredicate allowed(PeerState peer, long now) {
-        IntPredicate zone = zoneRule(peer, now);
+    /**
+     * What a peer may be asked for now: for a peer in another zone this download's share of the WAN copy
+     * ({@code acrossZones}), and an origin's own wishes. Null allows everything.
+     */
+    private IntPredicate allowed(PeerState peer, long now, IntPredicate acrossZones) {
+        IntPredicate zone = zoneShare.inZone(peer) ? null : acrossZones;
         if (peer.askInstead == null || peer.askInsteadUntil <= now) {
             peer.askInstead = null;
             return zone;
         }
         BitSet offered = peer.askInstead;
         return zone == null ? offered::get : chunk -> offered.get(chunk) && zone.test(chunk);
-    }
-
-    /**
-     * Chunks a peer in another zone may be asked for: only those no peer of ours holds, and of those only the share
-     * assigned to this agent among our zone's downloaders, so each chunk crosses the WAN about once per zone. After
-     * the grace period anything missing may come across, so one slow member cannot stall the zone.
-     */
-    private IntPredicate zoneRule(PeerState peer, long now) {
-        String zone = context.zone();
-        if (peer.peer.zone().equals(zone)) {
-            return null;
-        }
-        if (now - startedAt < ZONE_SETTLE_MS && context.hasZonePeers()) {
-            return chunk -> false;
-        }
-        List<String> downloaders = zoneDownloaders();
-        int rank = downloaders.indexOf(context.localId());
-        int share = downloaders.size();
-        // The grace runs from the zone's last progress, not from the start: over a thin WAN a zone may need much
-        // longer than the grace to pull its one copy, and must not start pulling duplicates while it is still
-        // getting somewhere.
-        boolean graceOver = now - zoneProgressAt > context.settings().crossZoneGrace().toMillis();
-        return chunk -> {
-            if (inFlight.containsKey(chunk)) {
-                // No endgame duplicates across the WAN: a second cross-zone copy of a chunk is the waste this rule
-                // exists to avoid, and a stuck request still ends at the chunk timeout.
-                return false;
-            }
-            for (PeerState p : peers.values()) {
-                if (p.peer.zone().equals(zone) && p.bannedUntil <= now && p.has.get(chunk)) {
-                    return false;
-                }
-            }
-            return graceOver || share <= 1 || rank < 0 || Math.floorMod(chunk, share) == rank;
-        };
     }
 
     private void request(PeerState peer, int chunk) {
@@ -689,7 +616,7 @@ public final class Download {
             firstChunkAt = lastProgressAt;
         }
         String source = reply.fromOrigin() ? "origin" : "peer";
-        String locality = peer.peer.zone().equals(context.zone()) ? "same_zone" : "cross_zone";
+        String locality = zoneShare.inZone(peer) ? "same_zone" : "cross_zone";
         context.metrics().fetched(source, locality, length);
         bytesBySource.merge(source + "/" + locality, (long) length, Long::sum);
         if (local.isComplete()) {
