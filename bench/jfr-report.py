@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Sums Java Flight Recorder recordings of many JVMs (bench/jfr-agents.sh) into one report.
 
-    bench/jfr-report.py DIR [TOP=15]      every DIR/*.jfr but all.jfr
+    bench/jfr-report.py DIR [TOP=15] [THREADS]    every DIR/*.jfr; THREADS: CPU tables of that thread kind only
 
 `jfr view` reads one recording at a time (and misreads several concatenated), so this reads each with `jfr print
 --json` and adds them up: CPU samples by thread kind and by method (JDK 25's CPU-time samples where recorded, else
@@ -78,7 +78,8 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     directory, top = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 15
-    files = sorted(p for p in glob.glob(os.path.join(directory, '*.jfr')) if not p.endswith('all.jfr'))
+    only_threads = sys.argv[3] if len(sys.argv) > 3 else None
+    files = sorted(glob.glob(os.path.join(directory, '*.jfr')))
     if not files:
         sys.exit(f'no recordings in {directory}')
     tool = jfr_tool()
@@ -98,7 +99,7 @@ def main():
             kind = e['type']
             if kind == wanted_samples:
                 names = frames(e)
-                if names:
+                if names and (only_threads is None or thread_kind(e) == only_threads):
                     cpu_kind[thread_kind(e)] += 1
                     cpu_method[names[0]] += 1
                     cpu_app[next((n for n in names if n.startswith('io.edgeswarm.')), '(no Edgeswarm frame)')] += 1
@@ -115,7 +116,7 @@ def main():
                 longest = max(longest, seconds(e['values'].get('longestPause')))
             elif kind == 'jdk.JavaMonitorEnter':
                 contention[(e['values'].get('monitorClass') or {}).get('name', '?').replace('/', '.')] += 1
-    print(f'{len(files)} recordings; CPU from {sample_type}')
+    print(f'{len(files)} recordings; CPU from {sample_type}' + (f', {only_threads} threads only' if only_threads else ''))
     table('CPU samples by thread kind', cpu_kind, top)
     table('CPU samples by top frame', cpu_method, top)
     table('CPU samples by innermost Edgeswarm frame', cpu_app, top)
