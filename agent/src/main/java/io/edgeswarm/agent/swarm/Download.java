@@ -46,12 +46,6 @@ public final class Download {
     private static final long ASK_INSTEAD_TTL_MS = 1_000;
     /** A peer's own count of its uploads steers requests for this long; a chunk takes about a second to arrive. */
     private static final long UPLOADS_FRESH_MS = 1_000;
-    /**
-     * Before fetching across zones, give this zone's other members time to announce that they fetch too (holdings
-     * are announced at most once a second, then gossiped), so the WAN share is split among all of them from the
-     * start instead of everyone taking everything for the first second.
-     */
-    private static final long ZONE_SETTLE_MS = 3_000;
 
     /** What this download knows of one peer. */
     static final class PeerState {
@@ -134,7 +128,7 @@ public final class Download {
         this.chooser = new PeerChooser(random.split());
         this.startedAt = context.now();
         this.lastProgressAt = startedAt;
-        this.zoneShare = new ZoneShare(context.zone(), context.localId(), startedAt, ZONE_SETTLE_MS,
+        this.zoneShare = new ZoneShare(context.zone(), context.localId(), startedAt, ZoneShare.SETTLE_MS,
                 context.settings().crossZoneGrace().toMillis());
         if (existing != null) {
             adopt(existing);

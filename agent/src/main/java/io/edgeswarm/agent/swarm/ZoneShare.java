@@ -18,6 +18,13 @@ import java.util.function.IntPredicate;
  */
 final class ZoneShare {
 
+    /**
+     * Before fetching across zones, give this zone's other members time to announce that they fetch too (holdings
+     * are announced at most once a second, then gossiped), so the WAN share is split among all of them from the
+     * start instead of everyone taking everything for the first second.
+     */
+    static final long SETTLE_MS = 3_000;
+
     private final String zone;
     private final String localId;
     private final long startedAt;
@@ -32,6 +39,7 @@ final class ZoneShare {
 
     /**
      * @param settleMs how long after the start nothing is taken across while this zone has other members
+     *     ({@link #SETTLE_MS} in a download)
      * @param graceMs how long the zone may gain no chunk before anything missing may come across
      */
     ZoneShare(String zone, String localId, long startedAt, long settleMs, long graceMs) {
