@@ -127,7 +127,8 @@ def owed(path, t0_utc, file_bytes):
 
 def starts(path, t0_utc):
     """When each host's link first carried 64 KiB each way after T0: a peer that received nothing for seconds while
-    the others had their first chunks was kept from the origin (refused, then waiting out its back-off)."""
+    the others had their first chunks started late (its manifest or first poll waiting for a busy core, or refused
+    by the origin and waiting out its back-off; the tenth round found the former, docs/benchmarks.md)."""
     rows, t0, base = load(path, t0_utc)
     rows = [r for r in rows if r[0] >= t0]
     first = lambda i, way: next(('%.2f' % (stamp - t0) for stamp, hosts in rows
