@@ -216,10 +216,19 @@ class ArtifactController {
         return parsed;
     }
 
+    /**
+     * The manifest, with this agent's bitfield in {@link HoldingsHeader#NAME} (as a chunk reply carries it): a peer that
+     * starts a download here can ask for chunks at once instead of polling the bitfield first. The header is a hint
+     * that only grows stale by missing chunks, so the immutable caching of the manifest itself does no harm.
+     */
     @GetMapping("/{digest}/manifest")
     ResponseEntity<Manifest> manifest(@PathVariable String digest) {
-        Manifest manifest = store.require(Digest.parse(digest)).manifest();
-        return ResponseEntity.ok().cacheControl(IMMUTABLE).eTag(manifest.digest().hex()).body(manifest);
+        StoredArtifact artifact = store.require(Digest.parse(digest));
+        Manifest manifest = artifact.manifest();
+        ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(IMMUTABLE)
+                .eTag(manifest.digest().hex());
+        HoldingsHeader.encode(artifact.bitfield()).ifPresent(held -> response.header(HoldingsHeader.NAME, held));
+        return response.body(manifest);
     }
 
     @DeleteMapping("/{digest}")

@@ -29,6 +29,7 @@ public class TransferMetrics {
     private final Counter holdingsWithReply;
     private final Counter holdingsWithRequest;
     private final Counter holdingsWithPeerPoll;
+    private final Counter holdingsWithManifest;
     /**
      * Meters recorded once per chunk, by their tag values. Building and registering a meter per call costs an id,
      * its tags and a registry lookup on every chunk; the tag values come from small fixed sets, so these stay small.
@@ -47,18 +48,20 @@ public class TransferMetrics {
         this.holdingsWithReply = holdingsLearned(registry, "reply");
         this.holdingsWithRequest = holdingsLearned(registry, "request");
         this.holdingsWithPeerPoll = holdingsLearned(registry, "peer_poll");
+        this.holdingsWithManifest = holdingsLearned(registry, "manifest");
     }
 
     private static Counter holdingsLearned(MeterRegistry registry, String via) {
         return Counter.builder("edgeswarm.holdings.learned")
                 .description("Peers' bitfields a download learned: polled, sent with a chunk, sent with a chunk request, "
-                        + "or sent with a poll")
+                        + "sent with a poll, or sent with the manifest")
                 .tag("via", via).register(registry);
     }
 
     /**
      * A download learned a peer's bitfield {@code via} {@code poll} (ours), {@code reply} (with a chunk it served us),
-     * {@code request} (with a chunk request it sent us) or {@code peer_poll} (with its poll of our bitfield).
+     * {@code request} (with a chunk request it sent us), {@code peer_poll} (with its poll of our bitfield) or
+     * {@code manifest} (with the manifest it served us).
      */
     public void holdingsLearned(String via) {
         switch (via) {
@@ -66,6 +69,7 @@ public class TransferMetrics {
             case "reply" -> holdingsWithReply.increment();
             case "request" -> holdingsWithRequest.increment();
             case "peer_poll" -> holdingsWithPeerPoll.increment();
+            case "manifest" -> holdingsWithManifest.increment();
             default -> throw new IllegalArgumentException("unknown source of holdings: " + via);
         }
     }

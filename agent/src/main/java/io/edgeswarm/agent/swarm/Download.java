@@ -131,7 +131,7 @@ public final class Download {
         this.zoneShare = new ZoneShare(context.zone(), context.localId(), startedAt, ZoneShare.SETTLE_MS,
                 context.settings().crossZoneGrace().toMillis());
         if (existing != null) {
-            adopt(existing);
+            adopt(existing, null, null);
         }
     }
 
@@ -408,19 +408,21 @@ public final class Download {
                             manifestError = peer.id() + ": " + e.getMessage();
                             return Mono.empty();
                         })
-                        .filter(m -> m.digest().equals(digest))
-                        .filter(m -> accepted(peer, m)), 1)
+                        .filter(reply -> reply.manifest().digest().equals(digest))
+                        .filter(reply -> accepted(peer, reply.manifest()))
+                        .map(reply -> Map.entry(peer, reply)), 1)
                 .next()
                 .publishOn(Schedulers.boundedElastic())
-                .map(m -> {
+                .map(served -> {
                     try {
-                        return context.store().beginPartial(m);
+                        return new Opened(context.store().beginPartial(served.getValue().manifest()), served.getKey(),
+                                served.getValue().holdings());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
                 })
                 .publishOn(context.swarmThread())
-                .subscribe(this::adopt, error -> {
+                .subscribe(opened -> adopt(opened.artifact(), opened.server(), opened.serverHoldings()), error -> {
                     manifestPending = false;
                     manifestRetryAt = context.now() + MANIFEST_RETRY_MS;
                     log.warn("Could not set up {}: {}", digest.shortForm(), error.toString());
@@ -443,16 +445,28 @@ public final class Download {
         return false;
     }
 
-    private void adopt(StoredArtifact artifact) {
+    /** The partial artifact a fetched manifest opened, who served the manifest and what it holds (null if unsaid). */
+    private record Opened(StoredArtifact artifact, Peer server, BitSet serverHoldings) {
+    }
+
+    private void adopt(StoredArtifact artifact, Peer server, BitSet serverHoldings) {
         this.local = artifact;
         this.manifest = artifact.manifest();
         this.manifestAt = context.now();
         this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
+        if (serverHoldings != null && serverHoldings.length() <= manifest.chunkCount()) {
+            // The manifest came with its server's bitfield: that peer can be asked for chunks without a poll first.
+            learned(peers.computeIfAbsent(server.id(), id -> new PeerState(server)), true, serverHoldings,
+                    "manifest");
+        }
         if (ticker != null && !finished) {
-            // Ask for bitfields now rather than at the next tick: the first requests go out a tick sooner.
+            // Ask for bitfields now rather than at the next tick, and for chunks of what the manifest's server holds.
             lastPeerRefreshAt = context.now();
             refreshPeers(lastPeerRefreshAt);
+            if (!local.isComplete()) {
+                schedule(lastPeerRefreshAt);
+            }
         } else {
             lastPeerRefreshAt = 0; // fetch bitfields on the first tick
         }

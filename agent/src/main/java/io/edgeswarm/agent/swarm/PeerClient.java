@@ -75,9 +75,17 @@ public class PeerClient {
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
     }
 
-    Mono<Manifest> manifest(Peer peer, Digest digest) {
+    /** A manifest, and the serving peer's bitfield when it sent one (null otherwise). */
+    record ManifestReply(Manifest manifest, BitSet holdings) {
+    }
+
+    Mono<ManifestReply> manifest(Peer peer, Digest digest) {
         return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/manifest", digest.toString())
-                .retrieve().bodyToMono(Manifest.class).timeout(SMALL_TIMEOUT);
+                .retrieve().toEntity(Manifest.class)
+                .filter(entity -> entity.getBody() != null)
+                .map(entity -> new ManifestReply(entity.getBody(),
+                        HoldingsHeader.decode(entity.getHeaders().getFirst(HoldingsHeader.NAME))))
+                .timeout(SMALL_TIMEOUT);
     }
 
     /**

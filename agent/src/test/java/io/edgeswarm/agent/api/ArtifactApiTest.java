@@ -151,6 +151,9 @@ class ArtifactApiTest extends RunningAgentTest {
 
         client.get().uri("/api/v1/artifacts/" + digest + "/manifest").exchange()
                 .expectStatus().isOk()
+                // The server's bitfield rides along, so a downloader can ask for chunks without polling it first.
+                .expectHeader().value(HoldingsHeader.NAME, held -> assertThat(java.util.BitSet.valueOf(
+                        java.util.Base64.getDecoder().decode(held))).hasToString("{0, 1}"))
                 .expectBody()
                 .jsonPath("$.digest").isEqualTo(digest)
                 .jsonPath("$.size").isEqualTo(CHUNK + 3)

@@ -44,6 +44,8 @@ class SwarmTransferIT {
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"request\"}";
     private static final String HOLDINGS_FROM_PEER_POLLS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"peer_poll\"}";
+    private static final String HOLDINGS_FROM_MANIFESTS =
+            "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"manifest\"}";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
 
     // Kept when a test fails: the agents' logs are in it.
@@ -111,6 +113,8 @@ class SwarmTransferIT {
         assertThat(learnedFromRequests).isPositive();
         double learnedFromPeerPolls = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_PEER_POLLS)).sum();
         assertThat(learnedFromPeerPolls).isPositive();
+        // Each download learned what the manifest's server holds with the manifest, without polling it first.
+        assertThat(agents).allSatisfy(a -> assertThat(a.metric(HOLDINGS_FROM_MANIFESTS)).as(a.id).isEqualTo(1));
         // Client-server would have the origin send 5 copies.
         assertThat(originServed / SIZE).isLessThan(2.5);
         // Zone b pulls each chunk across the WAN about once (measured 1.2 to 1.5 with three downloaders there).
