@@ -622,6 +622,7 @@ public final class Download {
         lastProgressAt = context.now();
         if (firstChunkAt == 0) {
             firstChunkAt = lastProgressAt;
+            announceFirstChunk(peer);
         }
         String source = reply.fromOrigin() ? "origin" : "peer";
         String locality = zoneShare.inZone(peer) ? "same_zone" : "cross_zone";
@@ -633,6 +634,17 @@ public final class Download {
             // Refill the pipeline now rather than at the next tick: a 100 ms gap per chunk caps a peer's rate.
             schedule(context.now());
         }
+    }
+
+    /**
+     * The first chunk makes this download a source. Until now the other downloaders learned nothing from it worth
+     * asking for, and their next round of polls may be up to a second away, at the start, when the swarm's uplinks
+     * are idlest. Polling them now tells them at once (our bitfield rides along with every poll); from here on the
+     * chunk requests and replies between downloaders carry the news.
+     */
+    private void announceFirstChunk(PeerState sender) {
+        HoldingsPolls.firstNews(peers.values(), sender, context.now(), manifest.chunkCount(),
+                context.settings().holdingsPolls()).forEach(this::poll);
     }
 
     private void chunkFailed(PeerState peer, int chunk, Throwable error) {

@@ -46,4 +46,22 @@ final class HoldingsPolls {
         }
         return due;
     }
+
+    /**
+     * The peers to tell of a download's first chunk with a poll, whether due or not: every peer that may be fetching
+     * the artifact too (not the one that sent the chunk, nor one known to hold it all, banned, or polled already),
+     * those known to be fetching it first, then in each download's own random order, no more than a budget.
+     */
+    static List<Download.PeerState> firstNews(Collection<Download.PeerState> peers, Download.PeerState sender,
+            long now, int chunkCount, int budget) {
+        List<Download.PeerState> told = new ArrayList<>();
+        for (Download.PeerState state : peers) {
+            if (state != sender && !state.bitfieldPending && state.bannedUntil <= now
+                    && !state.holdsAll(chunkCount)) {
+                told.add(state);
+            }
+        }
+        told.sort(Comparator.comparing((Download.PeerState s) -> !s.present).thenComparingInt(s -> s.pollOrder));
+        return told.size() > budget ? List.copyOf(told.subList(0, budget)) : told;
+    }
 }

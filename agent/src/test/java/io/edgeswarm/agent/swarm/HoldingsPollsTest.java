@@ -77,6 +77,27 @@ class HoldingsPollsTest {
         assertThat(firstPolls.values()).allSatisfy(polls -> assertThat(polls).isLessThan(10));
     }
 
+    @Test
+    void aFirstChunkIsToldToEveryPeerThatMayBeFetchingKnownDownloadersFirstWithinTheBudget() {
+        List<Download.PeerState> zone = zone(40);
+        Download.PeerState sender = zone.get(0);
+        zone.get(1).has.set(0, 8);              // holds all 8 chunks: nothing to tell it
+        zone.get(2).bitfieldPending = true;     // a poll is on its way, and tells it anyway
+        zone.get(3).bannedUntil = 60_000;
+        List<Download.PeerState> fetching = zone.subList(30, 40);
+        fetching.forEach(s -> {
+            s.present = true;                   // answered a poll: fetching it too
+            s.has.set(3);
+        });
+        zone.forEach(s -> s.bitfieldAt = 4_900); // every peer heard from 100 ms ago: none is due for a poll
+
+        List<Download.PeerState> told = HoldingsPolls.firstNews(zone, sender, 5_000, 8, 16);
+
+        assertThat(told).hasSize(16).doesNotContain(sender, zone.get(1), zone.get(2), zone.get(3));
+        assertThat(told.subList(0, 10)).containsExactlyInAnyOrderElementsOf(fetching);
+        assertThat(HoldingsPolls.firstNews(zone, sender, 5_000, 8, 64)).hasSize(36);
+    }
+
     private static List<Download.PeerState> zone(int size) {
         List<Download.PeerState> states = new ArrayList<>();
         for (int i = 0; i < size; i++) {
