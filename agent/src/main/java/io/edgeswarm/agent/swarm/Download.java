@@ -461,12 +461,14 @@ public final class Download {
                     "manifest");
         }
         if (ticker != null && !finished) {
-            // Ask for bitfields now rather than at the next tick, and for chunks of what the manifest's server holds.
+            // Chunks from what the manifest's server holds first, then bitfields now rather than at the next tick:
+            // sending a round of polls takes the swarm thread a while on a busy host, the first requests should not
+            // wait for it.
             lastPeerRefreshAt = context.now();
-            refreshPeers(lastPeerRefreshAt);
             if (!local.isComplete()) {
                 schedule(lastPeerRefreshAt);
             }
+            refreshPeers(lastPeerRefreshAt);
         } else {
             lastPeerRefreshAt = 0; // fetch bitfields on the first tick
         }
