@@ -49,8 +49,8 @@ final class HoldingsPolls {
 
     /**
      * The peers to tell of a download's first chunk with a poll, whether due or not: every peer that may be fetching
-     * the artifact too (not the one that sent the chunk, nor one known to hold it all, banned, or polled already),
-     * those known to be fetching it first, then in each download's own random order, no more than a budget.
+     * the artifact too (not the one that sent the chunk, one known to hold it all, a banned one or one with a poll on
+     * its way), those known to be fetching it first, then in each download's own random order, at most a budget.
      */
     static List<Download.PeerState> firstNews(Collection<Download.PeerState> peers, Download.PeerState sender,
             long now, int chunkCount, int budget) {
