@@ -131,7 +131,7 @@ public final class Download {
         this.zoneShare = new ZoneShare(context.zone(), context.localId(), startedAt, ZoneShare.SETTLE_MS,
                 context.settings().crossZoneGrace().toMillis());
         if (existing != null) {
-            adopt(existing, null, null);
+            adopt(existing, null);
         }
     }
 
@@ -409,20 +409,18 @@ public final class Download {
                             return Mono.empty();
                         })
                         .filter(reply -> reply.manifest().digest().equals(digest))
-                        .filter(reply -> accepted(peer, reply.manifest()))
-                        .map(reply -> Map.entry(peer, reply)), 1)
+                        .filter(reply -> accepted(peer, reply.manifest())), 1)
                 .next()
                 .publishOn(Schedulers.boundedElastic())
-                .map(served -> {
+                .map(reply -> {
                     try {
-                        return new Opened(context.store().beginPartial(served.getValue().manifest()), served.getKey(),
-                                served.getValue().holdings());
+                        return new Opened(context.store().beginPartial(reply.manifest()), reply);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
                 })
                 .publishOn(context.swarmThread())
-                .subscribe(opened -> adopt(opened.artifact(), opened.server(), opened.serverHoldings()), error -> {
+                .subscribe(opened -> adopt(opened.artifact(), opened.served()), error -> {
                     manifestPending = false;
                     manifestRetryAt = context.now() + MANIFEST_RETRY_MS;
                     log.warn("Could not set up {}: {}", digest.shortForm(), error.toString());
@@ -445,19 +443,21 @@ public final class Download {
         return false;
     }
 
-    /** The partial artifact a fetched manifest opened, who served the manifest and what it holds (null if unsaid). */
-    private record Opened(StoredArtifact artifact, Peer server, BitSet serverHoldings) {
+    /** The partial artifact a fetched manifest opened, and the reply that brought the manifest. */
+    private record Opened(StoredArtifact artifact, PeerClient.ManifestReply served) {
     }
 
-    private void adopt(StoredArtifact artifact, Peer server, BitSet serverHoldings) {
+    /** @param served the reply that brought the manifest; null for a partial artifact resumed from the store */
+    private void adopt(StoredArtifact artifact, PeerClient.ManifestReply served) {
         this.local = artifact;
         this.manifest = artifact.manifest();
         this.manifestAt = context.now();
         this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
-        if (serverHoldings != null && serverHoldings.length() <= manifest.chunkCount()) {
+        if (served != null && served.holdings() != null && served.holdings().length() <= manifest.chunkCount()) {
             // The manifest came with its server's bitfield: that peer can be asked for chunks without a poll first.
-            learned(peers.computeIfAbsent(server.id(), id -> new PeerState(server)), true, serverHoldings,
+            Peer server = served.server();
+            learned(peers.computeIfAbsent(server.id(), id -> new PeerState(server)), true, served.holdings(),
                     "manifest");
         }
         if (ticker != null && !finished) {

@@ -75,15 +75,15 @@ public class PeerClient {
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
     }
 
-    /** A manifest, and the serving peer's bitfield when it sent one (null otherwise). */
-    record ManifestReply(Manifest manifest, BitSet holdings) {
+    /** A manifest, the peer that served it, and that peer's bitfield when it sent one (null otherwise). */
+    record ManifestReply(Peer server, Manifest manifest, BitSet holdings) {
     }
 
     Mono<ManifestReply> manifest(Peer peer, Digest digest) {
         return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/manifest", digest.toString())
                 .retrieve().toEntity(Manifest.class)
                 .filter(entity -> entity.getBody() != null)
-                .map(entity -> new ManifestReply(entity.getBody(),
+                .map(entity -> new ManifestReply(peer, entity.getBody(),
                         HoldingsHeader.decode(entity.getHeaders().getFirst(HoldingsHeader.NAME))))
                 .timeout(SMALL_TIMEOUT);
     }
