@@ -334,7 +334,7 @@ public final class Download {
     void peerAnnounced(String peerId, BitSet holdings, String via) {
         context.swarmThread().schedule(() -> {
             PeerState state = peers.get(peerId);
-            if (state == null || finished || manifest == null || holdings.length() > manifest.chunkCount()
+            if (state == null || finished || manifest == null || !withinArtifact(holdings)
                     || state.bannedUntil > context.now()) {
                 return;
             }
@@ -364,6 +364,11 @@ public final class Download {
         }
         state.has = next;
         state.bitfieldAt = context.now();
+    }
+
+    /** Whether a bitfield a peer sent names no chunk beyond this artifact's; a longer one is ignored as malformed. */
+    private boolean withinArtifact(BitSet holdings) {
+        return holdings.length() <= manifest.chunkCount();
     }
 
     /**
@@ -454,7 +459,7 @@ public final class Download {
         this.manifestAt = context.now();
         this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
-        if (served != null && served.holdings() != null && served.holdings().length() <= manifest.chunkCount()) {
+        if (served != null && served.holdings() != null && withinArtifact(served.holdings())) {
             // The manifest came with its server's bitfield: that peer can be asked for chunks without a poll first.
             Peer server = served.server();
             learned(peers.computeIfAbsent(server.id(), id -> new PeerState(server)), true, served.holdings(),
@@ -610,7 +615,7 @@ public final class Download {
                 }
             });
         }
-        if (reply.holdings() != null && reply.holdings().length() <= manifest.chunkCount()) {
+        if (reply.holdings() != null && withinArtifact(reply.holdings())) {
             learned(peer, true, reply.holdings(), "reply");
         }
         peer.origin = reply.fromOrigin();

@@ -32,7 +32,7 @@ final class HoldingsPolls {
         List<Download.PeerState> due = new ArrayList<>();
         for (Download.PeerState state : peers) {
             boolean fresh = now - state.bitfieldAt < interval.applyAsLong(state);
-            if (!state.bitfieldPending && state.bannedUntil <= now && !fresh) {
+            if (pollable(state, now) && !fresh) {
                 due.add(state);
             }
         }
@@ -47,6 +47,11 @@ final class HoldingsPolls {
         return due;
     }
 
+    /** Not banned, and no poll of it on its way. */
+    private static boolean pollable(Download.PeerState state, long now) {
+        return !state.bitfieldPending && state.bannedUntil <= now;
+    }
+
     /**
      * The peers to tell of a download's first chunk with a poll, whether due or not: every peer that may be fetching
      * the artifact too (not the one that sent the chunk, one known to hold it all, a banned one or one with a poll on
@@ -56,8 +61,7 @@ final class HoldingsPolls {
             long now, int chunkCount, int budget) {
         List<Download.PeerState> told = new ArrayList<>();
         for (Download.PeerState state : peers) {
-            if (state != sender && !state.bitfieldPending && state.bannedUntil <= now
-                    && !state.holdsAll(chunkCount)) {
+            if (state != sender && pollable(state, now) && !state.holdsAll(chunkCount)) {
                 told.add(state);
             }
         }
