@@ -38,6 +38,13 @@ public final class Download {
     private static final Duration TICK = Duration.ofMillis(100);
     /** Manifest fetches that found nothing acceptable wait this long before asking again. */
     private static final long MANIFEST_RETRY_MS = 1_000;
+    /**
+     * A manifest ask silent this long gets a second holder asked too ({@link ManifestAsks}): a few round trips on a
+     * busy host, well under TCP's first retransmission backoffs.
+     */
+    private static final long MANIFEST_HEDGE_MS = 500;
+    /** Manifest asks open at once at most: the first and two hedges. */
+    private static final int MANIFEST_ASKS_OPEN = 3;
     private static final long BITFIELD_REFRESH_MS = 1_000;
     private static final long COMPLETE_PEER_REFRESH_MS = 10_000;
     private static final long BUSY_BACKOFF_MS = 1_000;
@@ -101,8 +108,12 @@ public final class Download {
     private int catchUpRequests;
     private Manifest manifest;
     private StoredArtifact local;
-    private boolean manifestPending;
-    private long manifestRetryAt;
+    private final ManifestAsks manifestAsks = new ManifestAsks(MANIFEST_HEDGE_MS, MANIFEST_ASKS_OPEN,
+            MANIFEST_RETRY_MS);
+    /** Manifest asks open, by peer id, so the rest are cancelled once one served. */
+    private final Map<String, Disposable> manifestRequests = new HashMap<>();
+    /** A manifest was accepted and its partial artifact is being opened. */
+    private boolean manifestOpening;
     private String manifestRefusal;
     private boolean retryable;
     private volatile String manifestError = "none";
@@ -150,8 +161,8 @@ public final class Download {
             if (finished || foundHolders.putIfAbsent(holder.id(), holder) != null) {
                 return;
             }
-            if (manifest == null && !manifestPending) {
-                manifestRetryAt = 0;
+            if (manifest == null && !manifestOpening) {
+                manifestAsks.askNow();
                 fetchManifest(context.now());
             }
         });
@@ -215,9 +226,7 @@ public final class Download {
             refreshPeers(now);
         }
         if (manifest == null) {
-            if (!manifestPending) {
-                fetchManifest(now);
-            }
+            fetchManifest(now);
             return;
         }
         if (local.isComplete()) {
@@ -392,46 +401,66 @@ public final class Download {
         return holders;
     }
 
+    /** Asks a holder for the manifest when one is due ({@link ManifestAsks}); fails when none served in time. */
     private void fetchManifest(long now) {
-        if (now < manifestRetryAt) {
+        if (manifestOpening) {
             return;
         }
         List<Peer> candidates = holders();
-        if (now - startedAt > context.settings().noSourceTimeout().toMillis()) {
+        if (!manifestAsks.pending() && now - startedAt > context.settings().noSourceTimeout().toMillis()) {
             // Bounded: holders that never answer (unreachable, refusing our TLS certificate) end the wait too.
             fail(manifestRefusal != null ? "no acceptable manifest: " + manifestRefusal
                     : candidates.isEmpty() ? "no member of the swarm holds " + digest
                     : "no holder served the manifest of " + digest + " (last error: " + manifestError + ")");
             return;
         }
-        if (candidates.isEmpty()) {
+        manifestAsks.next(now, candidates).ifPresent(this::askManifest);
+    }
+
+    private void askManifest(Peer peer) {
+        Disposable request = context.client().manifest(peer, digest)
+                .onErrorResume(e -> {
+                    manifestError = peer.id() + ": " + e.getMessage();
+                    return Mono.empty();
+                })
+                .filter(reply -> reply.manifest().digest().equals(digest))
+                .publishOn(context.swarmThread())
+                .filter(reply -> accepted(peer, reply.manifest()))
+                .map(java.util.Optional::of)
+                .defaultIfEmpty(java.util.Optional.empty())
+                .subscribe(reply -> manifestAnswered(peer, reply.orElse(null)));
+        if (!request.isDisposed()) {
+            manifestRequests.put(peer.id(), request);
+        }
+    }
+
+    /** @param reply an acceptable manifest, or null if the peer served none */
+    private void manifestAnswered(Peer peer, PeerClient.ManifestReply reply) {
+        manifestRequests.remove(peer.id());
+        if (finished || manifest != null || manifestOpening) {
+            return; // a hedge that lost the race
+        }
+        long now = context.now();
+        if (reply == null) {
+            manifestAsks.ended();
+            fetchManifest(now);
             return;
         }
-        manifestPending = true;
-        Flux.fromIterable(candidates)
-                .concatMap(peer -> context.client().manifest(peer, digest).onErrorResume(e -> {
-                            manifestError = peer.id() + ": " + e.getMessage();
-                            return Mono.empty();
-                        })
-                        .filter(reply -> reply.manifest().digest().equals(digest))
-                        .filter(reply -> accepted(peer, reply.manifest())), 1)
-                .next()
-                .publishOn(Schedulers.boundedElastic())
-                .map(reply -> {
-                    try {
-                        return new Opened(context.store().beginPartial(reply.manifest()), reply);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                })
+        manifestOpening = true;
+        manifestRequests.values().forEach(Disposable::dispose);
+        manifestRequests.clear();
+        manifestAsks.endRound(now);
+        Mono.fromCallable(() -> context.store().beginPartial(reply.manifest()))
+                .subscribeOn(Schedulers.boundedElastic())
                 .publishOn(context.swarmThread())
-                .subscribe(opened -> adopt(opened.artifact(), opened.served()), error -> {
-                    manifestPending = false;
-                    manifestRetryAt = context.now() + MANIFEST_RETRY_MS;
+                .subscribe(artifact -> {
+                    manifestOpening = false;
+                    if (!finished) {
+                        adopt(artifact, reply);
+                    }
+                }, error -> {
+                    manifestOpening = false;
                     log.warn("Could not set up {}: {}", digest.shortForm(), error.toString());
-                }, () -> {
-                    manifestPending = false;
-                    manifestRetryAt = context.now() + MANIFEST_RETRY_MS;
                 });
     }
 
@@ -446,10 +475,6 @@ public final class Download {
         }
         manifestRefusal = refusal.get();
         return false;
-    }
-
-    /** The partial artifact a fetched manifest opened, and the reply that brought the manifest. */
-    private record Opened(StoredArtifact artifact, PeerClient.ManifestReply served) {
     }
 
     /** @param served the reply that brought the manifest; null for a partial artifact resumed from the store */
@@ -796,6 +821,8 @@ public final class Download {
         }
         inFlight.values().forEach(requests -> requests.values().forEach(Disposable::dispose));
         inFlight.clear();
+        manifestRequests.values().forEach(Disposable::dispose);
+        manifestRequests.clear();
         log.warn("Download of {} failed: {}", digest, reason);
         context.store().unpin(digest);
         NoSourceException error = manifest == null && manifestRefusal != null
