@@ -39,8 +39,8 @@ public final class Download {
     /** Manifest fetches that found nothing acceptable wait this long before asking again. */
     private static final long MANIFEST_RETRY_MS = 1_000;
     /**
-     * A manifest ask silent this long gets a second holder asked too ({@link ManifestAsks}): a few round trips on a
-     * busy host, well under TCP's first retransmission backoffs.
+     * A manifest ask silent this long gets a second holder asked too ({@link ManifestAsks}): many round trips on a
+     * busy host, and less than a lost SYN (1 s) or two losses in a row of the reply (0.2 + 0.4 s at least) cost.
      */
     private static final long MANIFEST_HEDGE_MS = 500;
     /** Manifest asks open at once at most: the first and two hedges. */
@@ -120,6 +120,9 @@ public final class Download {
     private long lastProgressAt;
     /** Milestones of the start, for the log line at the end (0 until reached): what a slow start waited for. */
     private long manifestAt;
+    /** Holders asked for the manifest, hedges included, and which of them served it (null if resumed). */
+    private int manifestAskCount;
+    private String manifestFrom;
     private long firstRequestAt;
     private long firstChunkAt;
     private long lastPeerRefreshAt;
@@ -418,6 +421,7 @@ public final class Download {
     }
 
     private void askManifest(Peer peer) {
+        manifestAskCount++;
         Disposable request = context.client().manifest(peer, digest)
                 .onErrorResume(e -> {
                     manifestError = peer.id() + ": " + e.getMessage();
@@ -482,6 +486,7 @@ public final class Download {
         this.local = artifact;
         this.manifest = artifact.manifest();
         this.manifestAt = context.now();
+        this.manifestFrom = served == null ? null : served.server().id();
         this.availability.reset(manifest.chunkCount(), peers.values().stream().map(p -> p.has).toList());
         opened.tryEmitValue(artifact);
         if (served != null && served.holdings() != null && withinArtifact(served.holdings())) {
@@ -788,8 +793,9 @@ public final class Download {
         ticker.dispose();
         long elapsedMs = context.now() - startedAt;
         log.info("Fetched {} ({} bytes) in {} ms from {} peers (manifest after {} ms, first request after {} ms, "
-                + "first chunk after {} ms)", digest, bytesFetched, elapsedMs, peers.size(), since(manifestAt),
-                since(firstRequestAt), since(firstChunkAt));
+                + "first chunk after {} ms; manifest from {} of {} holders asked)", digest, bytesFetched, elapsedMs,
+                peers.size(), since(manifestAt), since(firstRequestAt), since(firstChunkAt), manifestFrom,
+                manifestAskCount);
         context.store().unpin(digest);
         completed.tryEmitValue(local);
         context.finished(this);
