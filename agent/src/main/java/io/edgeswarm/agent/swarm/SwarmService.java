@@ -153,7 +153,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
         // The fresh view, not the one-second snapshot: a member that just joined already knows who holds what.
         // Holdings reach gossip up to about a second after a publish, so peers are asked directly meanwhile, and the
         // download starts from the holder that answered instead of waiting for gossip to name it.
-        return gossip.members().flatMap(members -> holders(members, digest).isEmpty()
+        return gossip.members().flatMap(members -> holders(members, digest, identity.nodeId()).isEmpty()
                 ? askForHolder(digest).flatMap(holder -> {
                             Download download = download(digest);
                             download.holderFound(holder);
@@ -233,21 +233,27 @@ public class SwarmService implements SwarmContext, DisposableBean {
 
     @Override
     public List<Peer> holdersOf(Digest digest) {
-        return holders(gossip.membersSnapshot(), digest);
+        return holders(gossip.membersSnapshot(), digest, identity.nodeId());
     }
 
-    private List<Peer> holders(List<Member> members, Digest digest) {
-        List<Peer> holders = new ArrayList<>();
+    /**
+     * Holders by announced progress, fullest first (a truncated summary, which may not list the artifact, last): a
+     * download asks the first for the manifest, and a full holder's reply brings a bitfield worth requesting from.
+     */
+    static List<Peer> holders(List<Member> members, Digest digest, String localId) {
+        List<Map.Entry<Peer, Integer>> holders = new ArrayList<>();
         for (Member m : members) {
-            if (m.state() != MemberState.ALIVE || m.id().equals(identity.nodeId())) {
+            if (m.state() != MemberState.ALIVE || m.id().equals(localId)) {
                 continue;
             }
             HoldingsSummary summary = HoldingsSummary.decode(m.meta().artifacts()).orElse(HoldingsSummary.EMPTY);
-            if (summary.find(digest).isPresent() || summary.truncated()) {
-                holders.add(Peer.of(m));
+            Optional<HoldingsSummary.Entry> entry = summary.find(digest);
+            if (entry.isPresent() || summary.truncated()) {
+                holders.add(Map.entry(Peer.of(m), entry.map(HoldingsSummary.Entry::progress).orElse(-1)));
             }
         }
-        return holders;
+        holders.sort(Map.Entry.<Peer, Integer>comparingByValue().reversed());
+        return holders.stream().map(Map.Entry::getKey).toList();
     }
 
     @Override
