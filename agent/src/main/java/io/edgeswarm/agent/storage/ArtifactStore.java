@@ -249,9 +249,7 @@ public final class ArtifactStore implements AutoCloseable {
             artifact.chunkCheck().verify(index, parts);
         } catch (ChunkVerificationException e) {
             if (e.index() < 0) {
-                // As when every chunk matched and the whole did not: the manifest itself lied. Keep nothing of it.
-                log.error("Manifest of {} contradicts itself; discarding the artifact: {}", digest, e.getMessage());
-                delete(digest);
+                discardLyingManifest(digest, e.getMessage());
             }
             throw e;
         }
@@ -339,10 +337,17 @@ public final class ArtifactStore implements AutoCloseable {
                 return;
             }
         }
-        // Every chunk matched yet the whole does not: the manifest itself lied. Keep nothing of it.
-        log.error("Artifact {} hashes to {} although every chunk verified; discarding it", artifact.digest(), whole);
-        delete(artifact.digest());
+        discardLyingManifest(artifact.digest(), "it hashes to " + whole + " although every chunk verified");
         throw new ChunkVerificationException(artifact.digest(), -1, artifact.digest(), whole);
+    }
+
+    /**
+     * The bytes are what the manifest lists, yet the manifest contradicts itself (its chunk states, or its whole digest,
+     * disagree with its chunk digests): no sender is to blame and no chunk of it can be trusted, so nothing is kept.
+     */
+    private void discardLyingManifest(Digest digest, String evidence) throws IOException {
+        log.error("Manifest of {} contradicts itself; discarding the artifact: {}", digest, evidence);
+        delete(digest);
     }
 
     public Optional<StoredArtifact> find(Digest digest) {
