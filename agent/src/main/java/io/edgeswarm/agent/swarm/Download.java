@@ -13,6 +13,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -430,8 +431,8 @@ public final class Download {
                 .filter(reply -> reply.manifest().digest().equals(digest))
                 .publishOn(context.swarmThread())
                 .filter(reply -> accepted(peer, reply.manifest()))
-                .map(java.util.Optional::of)
-                .defaultIfEmpty(java.util.Optional.empty())
+                .map(Optional::of)
+                .defaultIfEmpty(Optional.empty())
                 .subscribe(reply -> manifestAnswered(peer, reply.orElse(null)));
         if (!request.isDisposed()) {
             manifestRequests.put(peer.id(), request);
@@ -470,7 +471,7 @@ public final class Download {
 
     /** Checks a manifest against the trusted publishers; a refusal is kept so a download that never gets one says why. */
     private boolean accepted(Peer peer, Manifest candidate) {
-        java.util.Optional<String> refusal = context.manifestRefusal(candidate);
+        Optional<String> refusal = context.manifestRefusal(candidate);
         if (refusal.isEmpty()) {
             return true;
         }
