@@ -8,10 +8,11 @@ import java.util.Set;
 /**
  * Which holder a download asks for the artifact's manifest, and when. One holder at a time while it answers; one that
  * stays silent for the hedge delay gets company: the next holder is asked as well, and the first acceptable manifest
- * wins (a hedged request, Dean and Barroso, "The Tail at Scale"). A manifest reply is a few kilobytes. On an origin
- * whose uplink queue is full at the start of a swarm, one lost segment of it waits out TCP's backed-off retransmission
- * timer, seconds, while peers that opened the artifact a moment earlier could answer at once. Holders are read afresh
- * at every ask, so one that gossip names only after the first ask can be the hedge.
+ * wins (a hedged request, Dean and Barroso, "The Tail at Scale"). At the start of a swarm the origin's uplink queue
+ * is full, and its reply took up to 3 s in the lab (a reply of a few kilobytes that loses segments there waits out
+ * TCP's retransmission timer, backed off after each loss), while peers that opened the artifact a moment earlier
+ * could answer at once. Holders are read afresh at every ask, so one that gossip names only after the first ask can
+ * be the hedge.
  *
  * <p>An ask that ends without an acceptable manifest (error, timeout, refusal) is replaced at once. A round ends when
  * every holder has been asked and none is still answering; the next round starts after the retry delay. Not
