@@ -410,15 +410,17 @@ public final class Download {
         if (manifestOpening) {
             return;
         }
-        List<Peer> candidates = holders();
         if (!manifestAsks.pending() && now - startedAt > context.settings().noSourceTimeout().toMillis()) {
             // Bounded: holders that never answer (unreachable, refusing our TLS certificate) end the wait too.
             fail(manifestRefusal != null ? "no acceptable manifest: " + manifestRefusal
-                    : candidates.isEmpty() ? "no member of the swarm holds " + digest
+                    : holders().isEmpty() ? "no member of the swarm holds " + digest
                     : "no holder served the manifest of " + digest + " (last error: " + manifestError + ")");
             return;
         }
-        manifestAsks.next(now, candidates).ifPresent(this::askManifest);
+        // Holders are read only when an ask is due: reading them decodes every member's gossiped summary.
+        if (manifestAsks.due(now)) {
+            manifestAsks.next(now, holders()).ifPresent(this::askManifest);
+        }
     }
 
     private void askManifest(Peer peer) {

@@ -44,9 +44,14 @@ final class ManifestAsks {
         this.retryMs = retryMs;
     }
 
+    /** Whether {@link #next} may ask someone now, so a caller can skip reading the holders when it may not. */
+    boolean due(long now) {
+        return open < maxOpen && now >= (open > 0 ? hedgeAt : roundAt);
+    }
+
     /** The holder to ask now, if any: the caller asks it and reports its end with {@link #ended}. */
     Optional<Peer> next(long now, List<Peer> holders) {
-        if (open >= maxOpen || (open > 0 && now < hedgeAt) || (open == 0 && now < roundAt)) {
+        if (!due(now)) {
             return Optional.empty();
         }
         for (Peer holder : holders) {

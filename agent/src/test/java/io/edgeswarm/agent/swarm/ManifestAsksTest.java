@@ -90,6 +90,19 @@ class ManifestAsksTest {
     }
 
     @Test
+    void dueSaysWhenAnAskMayGoOutSoHoldersAreReadOnlyThen() {
+        assertThat(asks.due(0)).isTrue();
+        asks.next(0, List.of(origin, early));
+        assertThat(asks.due(HEDGE_MS - 1)).isFalse();
+        assertThat(asks.due(HEDGE_MS)).isTrue();
+
+        asks.ended();
+        assertThat(asks.next(HEDGE_MS, List.of(origin))).isEmpty(); // nobody left: the round is over
+        assertThat(asks.due(HEDGE_MS + RETRY_MS - 1)).isFalse();
+        assertThat(asks.due(HEDGE_MS + RETRY_MS)).isTrue();
+    }
+
+    @Test
     void nonsenseSettingsAreRefused() {
         assertThatThrownBy(() -> new ManifestAsks(0, MAX_OPEN, RETRY_MS)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ManifestAsks(HEDGE_MS, 0, RETRY_MS)).isInstanceOf(IllegalArgumentException.class);
