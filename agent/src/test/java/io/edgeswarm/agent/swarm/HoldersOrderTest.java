@@ -8,6 +8,7 @@ import io.edgeswarm.agent.membership.NodeAddress;
 import io.edgeswarm.agent.membership.NodeMeta;
 import io.edgeswarm.agent.storage.Digest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class HoldersOrderTest {
 
     private static byte[] filled(int value) {
         byte[] bytes = new byte[32];
-        java.util.Arrays.fill(bytes, (byte) value);
+        Arrays.fill(bytes, (byte) value);
         return bytes;
     }
 }
