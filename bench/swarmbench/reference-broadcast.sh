@@ -4,9 +4,11 @@
 # to the bound this lab lets N hosts get when moving the bytes costs almost no CPU (docs/benchmarks.md).
 #   REFERENCE_CHUNK   chunk size in bytes (default 262144)
 #   REFERENCE_BACKLOG chunks a peer may owe each other peer before it stops reading from the origin (default 2)
+#   REFERENCE_PYTHON  interpreter (default /usr/bin/python3, as the harness uses: each peer's `go` starts one at T0,
+#                     and a `python3` on the PATH may be a version manager's shim costing ten times the start)
 set -u
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-PROG="python3 $REPO/bench/reference-broadcast.py"
+PROG="${REFERENCE_PYTHON:-/usr/bin/python3} $REPO/bench/reference-broadcast.py"
 PORT=7800
 CHUNK=${REFERENCE_CHUNK:-262144}
 
