@@ -36,6 +36,11 @@ CONNECT_ATTEMPTS = 600                 # 0.1 s apart: peers start within a minut
 CONNECT_PAUSE_S = 0.1
 CONTROL_PORT_OFFSET = 1
 FORWARD_BACKLOG = int(os.environ.get("REFERENCE_BACKLOG", "2"))
+# TCP congestion control for every connection (TCP_CONGESTION, e.g. "cubic"); empty keeps the host's default. The
+# sender's choice is the one that counts: with 14 flows sharing each capped uplink, BBR kept the peers' uplinks less
+# busy than CUBIC in this lab (docs/benchmarks.md, sixteenth round).
+CONGESTION_CONTROL = os.environ.get("REFERENCE_CONGESTION_CONTROL", "").encode()
+TCP_CONGESTION = getattr(socket, "TCP_CONGESTION", 13)
 ORIGIN_BUFFER = 512 * 1024             # socket buffers on the origin's connections: its backpressure comes quickly
 
 
@@ -67,6 +72,7 @@ def connect(ip, port, my_idx, rcvbuf=None):
     for _ in range(CONNECT_ATTEMPTS):
         try:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            choose_congestion_control(sock)
             if rcvbuf:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
             sock.connect((ip, port))
@@ -75,6 +81,15 @@ def connect(ip, port, my_idx, rcvbuf=None):
         except OSError:
             time.sleep(CONNECT_PAUSE_S)
     raise SystemExit(f"host {my_idx}: no connection to {ip}:{port}")
+
+
+def choose_congestion_control(sock):
+    if CONGESTION_CONTROL:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, TCP_CONGESTION, CONGESTION_CONTROL)
+        except OSError as e:            # not a reason to retry a connection: say so and stop
+            raise SystemExit(f"REFERENCE_CONGESTION_CONTROL={CONGESTION_CONTROL.decode()}: the kernel refused it "
+                             f"({e}); see /proc/sys/net/ipv4/tcp_available_congestion_control")
 
 
 def chunk_count(chunk, size):
@@ -98,6 +113,7 @@ class Origin:
         peers = {}
         while len(peers) < self.n - 1:
             sock, _ = self.listener.accept()
+            choose_congestion_control(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, ORIGIN_BUFFER)
             peers[recv_hello(sock)] = sock
         # A peer connects to the origin last, after its connections to every other peer are up.

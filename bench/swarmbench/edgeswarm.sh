@@ -34,6 +34,10 @@
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
 #                   ES_OPTS="--edgeswarm.transfer.chunk-size=2MB" for fixed 2 MB chunks
 #   ES_AFTER_PREPARE  a command run by `seed` after any warm-up, just before the publish
+#   ES_CONGESTION_CONTROL  every lab host's default TCP congestion control (its namespace's sysctl), set before the
+#                   agents start, e.g. cubic; default: the host's (bbr on this machine). The host must list it in
+#                   net.ipv4.tcp_allowed_congestion_control, or `prepare` stops ("Operation not permitted"). The
+#                   reference's adapter sets its own per socket (docs/benchmarks.md, sixteenth round)
 #   ES_TIMELINE     a directory: record every host's wire bytes (bench/host-timeline.py) from the publish on, one
 #                   file per run, and write a .holdings file beside it: `holdings` (each peer's share of the file when
 #                   the origin had sent one copy, and when each host was done), `owed` (the peers' backlog over the
@@ -161,6 +165,12 @@ case "${1:-}" in
 info) echo "model=p2p" ;;
 prepare)
   [ -f "$JAR" ] || { echo "no agent jar at $JAR: ./mvnw -pl agent -DskipTests package" >&2; exit 1; }
+  if [ -n "${ES_CONGESTION_CONTROL:-}" ]; then
+    # Every lab host's default, before any agent opens a socket (each namespace has its own).
+    for i in $(seq 0 $((SB_N - 1))); do
+      ip netns exec "h$i" sysctl -qw net.ipv4.tcp_congestion_control="$ES_CONGESTION_CONTROL" || exit 1
+    done
+  fi
   if [ "${ES_WARM:-0}" -ge 1 ]; then
     # Long-running agents, as deployed: started now (untimed), stopped by `cleanup`.
     : > "$SB_WORK/warm.pids"

@@ -4,6 +4,10 @@
 # to the bound this lab lets N hosts get when moving the bytes costs almost no CPU (docs/benchmarks.md).
 #   REFERENCE_CHUNK   chunk size in bytes (default 262144)
 #   REFERENCE_BACKLOG chunks a peer may owe each other peer before it stops reading from the origin (default 2)
+#   REFERENCE_CONGESTION_CONTROL
+#                     TCP congestion control of its connections, e.g. cubic (default: the host's; bbr on this machine)
+#   ES_TIMELINE       a directory: record every host's wire bytes (bench/host-timeline.py), as the Edgeswarm adapter
+#                     does, with the peers' holdings and backlog beside each run
 #   REFERENCE_PYTHON  interpreter (default /usr/bin/python3, as the harness uses: each peer's `go` starts one at T0,
 #                     and a `python3` on the PATH may be a version manager's shim costing ten times the start)
 set -u
@@ -24,12 +28,31 @@ prepare)
       > "$SB_WORK/h$i/reference.log" 2>&1 < /dev/null &
     echo $! >> "$SB_WORK/reference.pids"
   done ;;
-seed) exec $PROG daemon 0 "$SB_IPS" $PORT "$CHUNK" "$SB_FILE_SIZE" "$SB_SRC" "$SB_DIR/.ready" ;;
+seed)
+  if [ -n "${ES_TIMELINE:-}" ]; then
+    # The recorder stays in the seed's process group, so the harness stops it with the seed; `cleanup` reads it.
+    mkdir -p "$ES_TIMELINE"
+    cc=${REFERENCE_CONGESTION_CONTROL:-default}
+    timeline="$ES_TIMELINE/reference-n$SB_N-$(( SB_FILE_SIZE >> 20 ))mib-$cc-$(date -u +%H%M%S).txt"
+    echo "$timeline" > "$SB_WORK/timeline.path"
+    ip netns exec "${SB_BR_NS:-sbbr}" /usr/bin/python3 "$REPO/bench/host-timeline.py" record "$timeline" \
+      $(( SB_TIMEOUT + 600 )) "$SB_N" > "$SB_WORK/timeline.log" 2>&1 &
+  fi
+  exec $PROG daemon 0 "$SB_IPS" $PORT "$CHUNK" "$SB_FILE_SIZE" "$SB_SRC" "$SB_DIR/.ready" ;;
 seed-ready) [ -f "$SB_DIR/.ready" ] ;;
 peer)
+  if [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ]; then   # T0 for the timeline, as the Edgeswarm adapter
+    now=$EPOCHREALTIME; TZ=UTC printf '%(%T)T.%s000\n' "${now%.*}" "${now#*.}" > "$SB_WORK/t0"
+  fi
   $PROG go "$SB_IP" $PORT "$SB_OUT" "$SB_DONE" || exit 1
   exec sleep 3600 ;;            # the daemon writes $SB_DONE; stay until the harness stops the run
 cleanup)
+  if [ -s "$SB_WORK/timeline.path" ] && [ -s "$SB_WORK/t0" ]; then
+    timeline=$(cat "$SB_WORK/timeline.path") t0=$(cat "$SB_WORK/t0")
+    { /usr/bin/python3 "$REPO/bench/host-timeline.py" holdings "$timeline" "$t0" "$SB_FILE_SIZE"
+      /usr/bin/python3 "$REPO/bench/host-timeline.py" owed "$timeline" "$t0" "$SB_FILE_SIZE"
+      echo "T0 $t0 UTC"; } > "${timeline%.txt}.holdings" 2>&1
+  fi
   [ -f "$SB_WORK/reference.pids" ] && kill -TERM $(cat "$SB_WORK/reference.pids") 2>/dev/null
   true ;;
 *) echo "usage: $0 info|prepare|seed|seed-ready|peer|cleanup" >&2; exit 2 ;;
