@@ -66,6 +66,7 @@ auto_chunk_bytes() {  # the chunk size `chunk-sizing=auto` gives an artifact of 
 self=$0; [ -L "$self" ] && self=$(readlink -f "$self")
 case $self in /*) ;; *) self=$PWD/$self ;; esac
 REPO=${self%/*}/../..
+. "$REPO/bench/swarmbench/timeline.sh"
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
 ES_OPTS=${ES_OPTS---edgeswarm.transfer.chunk-sizing=auto}
 JAVA=${ES_JAVA:-java}
@@ -203,15 +204,7 @@ seed)
   # A caller's hook once everything untimed that crosses the network is done (bench/edge-sites.sh snapshots its WAN
   # counters here).
   if [ -n "${ES_AFTER_PREPARE:-}" ]; then $ES_AFTER_PREPARE; fi
-  if [ -n "${ES_TIMELINE:-}" ]; then
-    # Every host's wire bytes from the lab's bridge namespace; the recorder lives in this process group, so the
-    # harness stops it with the seed, and `cleanup` reads it.
-    mkdir -p "$ES_TIMELINE"
-    timeline="$ES_TIMELINE/edgeswarm-n$SB_N-$(( SB_FILE_SIZE >> 20 ))mib-$(date -u +%H%M%S).txt"
-    echo "$timeline" > "$SB_WORK/timeline.path"
-    ip netns exec "${SB_BR_NS:-sbbr}" "$REPO/bench/host-timeline.py" record "$timeline" $(( SB_TIMEOUT + 600 )) "$SB_N" \
-      > "$SB_WORK/timeline.log" 2>&1 &
-  fi
+  timeline_record edgeswarm
   curl -fsS -T "$SB_SRC" "http://$SB_IP:$HTTP_PORT/api/v1/artifacts?name=bench/$(tr A-Z a-z <<<"$SB_FILE_NAME")" > "$SB_DIR/published.json" \
     && touch "$SB_DIR/.published"
   wait $agent ;;
@@ -221,10 +214,7 @@ peer)
     ( run_agent "$SB_IDX" "$SB_IP" "$SB_DIR" ) > "$SB_DIR/agent.log" 2>&1 &
     wait_ready "$SB_IP" || exit 1
   fi
-  # T0 for the timeline's report, to the second: the first peer started writes it.
-  if [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ]; then   # a builtin clock, no `date` process
-    now=$EPOCHREALTIME; TZ=UTC printf '%(%T)T.%s000\n' "${now%.*}" "${now#*.}" > "$SB_WORK/t0"
-  fi
+  timeline_mark_t0
   # Until gossip says who holds the artifact, the agent answers 404 at once; retry briefly, bounded.
   base="http://$SB_IP:$HTTP_PORT/api/v1"
   digest="sha256:$SB_FILE_SHA256"
@@ -247,16 +237,12 @@ peer)
   echo "$EPOCHREALTIME" > "$SB_DONE"
   wait ;;
 cleanup)
-  if [ -s "$SB_WORK/timeline.path" ] && [ -s "$SB_WORK/t0" ]; then
-    timeline=$(cat "$SB_WORK/timeline.path")
-    "$REPO/bench/host-timeline.py" holdings "$timeline" "$(cat "$SB_WORK/t0")" "$SB_FILE_SIZE" > "${timeline%.txt}.holdings" 2>&1
-    "$REPO/bench/host-timeline.py" owed "$timeline" "$(cat "$SB_WORK/t0")" "$SB_FILE_SIZE" >> "${timeline%.txt}.holdings" 2>&1
-    echo "T0 $(cat "$SB_WORK/t0") UTC" >> "${timeline%.txt}.holdings"
+  if summary=$(timeline_summarize); then
     # How much of the whole digest each peer had computed as chunks arrived; the rest was hashed at completion.
     counts=$(grep -h -o "Artifact sha256:$SB_FILE_SHA256 is complete and verified ([0-9]* of [0-9]*" \
       "$SB_WORK"/h*/agent.log | sed -E 's/.*\(//')
     echo "chunks hashed on arrival: $(cut -d' ' -f1 <<<"$counts" | tr '\n' ' ')of $(head -1 <<<"$counts" | cut -d' ' -f3)" \
-      >> "${timeline%.txt}.holdings"
+      >> "$summary"
   fi
   if [ -f "$SB_WORK/warm.pids" ]; then
     for pid in $(cat "$SB_WORK/warm.pids"); do pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; done

@@ -12,6 +12,7 @@
 #                     and a `python3` on the PATH may be a version manager's shim costing ten times the start)
 set -u
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+. "$REPO/bench/swarmbench/timeline.sh"
 PROG="${REFERENCE_PYTHON:-/usr/bin/python3} $REPO/bench/reference-broadcast.py"
 PORT=7800
 CHUNK=${REFERENCE_CHUNK:-262144}
@@ -29,30 +30,15 @@ prepare)
     echo $! >> "$SB_WORK/reference.pids"
   done ;;
 seed)
-  if [ -n "${ES_TIMELINE:-}" ]; then
-    # The recorder stays in the seed's process group, so the harness stops it with the seed; `cleanup` reads it.
-    mkdir -p "$ES_TIMELINE"
-    cc=${REFERENCE_CONGESTION_CONTROL:-default}
-    timeline="$ES_TIMELINE/reference-n$SB_N-$(( SB_FILE_SIZE >> 20 ))mib-$cc-$(date -u +%H%M%S).txt"
-    echo "$timeline" > "$SB_WORK/timeline.path"
-    ip netns exec "${SB_BR_NS:-sbbr}" /usr/bin/python3 "$REPO/bench/host-timeline.py" record "$timeline" \
-      $(( SB_TIMEOUT + 600 )) "$SB_N" > "$SB_WORK/timeline.log" 2>&1 &
-  fi
+  timeline_record reference "${REFERENCE_CONGESTION_CONTROL:-default}"
   exec $PROG daemon 0 "$SB_IPS" $PORT "$CHUNK" "$SB_FILE_SIZE" "$SB_SRC" "$SB_DIR/.ready" ;;
 seed-ready) [ -f "$SB_DIR/.ready" ] ;;
 peer)
-  if [ -n "${ES_TIMELINE:-}" ] && [ ! -s "$SB_WORK/t0" ]; then   # T0 for the timeline, as the Edgeswarm adapter
-    now=$EPOCHREALTIME; TZ=UTC printf '%(%T)T.%s000\n' "${now%.*}" "${now#*.}" > "$SB_WORK/t0"
-  fi
+  timeline_mark_t0
   $PROG go "$SB_IP" $PORT "$SB_OUT" "$SB_DONE" || exit 1
   exec sleep 3600 ;;            # the daemon writes $SB_DONE; stay until the harness stops the run
 cleanup)
-  if [ -s "$SB_WORK/timeline.path" ] && [ -s "$SB_WORK/t0" ]; then
-    timeline=$(cat "$SB_WORK/timeline.path") t0=$(cat "$SB_WORK/t0")
-    { /usr/bin/python3 "$REPO/bench/host-timeline.py" holdings "$timeline" "$t0" "$SB_FILE_SIZE"
-      /usr/bin/python3 "$REPO/bench/host-timeline.py" owed "$timeline" "$t0" "$SB_FILE_SIZE"
-      echo "T0 $t0 UTC"; } > "${timeline%.txt}.holdings" 2>&1
-  fi
+  timeline_summarize > /dev/null
   [ -f "$SB_WORK/reference.pids" ] && kill -TERM $(cat "$SB_WORK/reference.pids") 2>/dev/null
   true ;;
 *) echo "usage: $0 info|prepare|seed|seed-ready|peer|cleanup" >&2; exit 2 ;;
