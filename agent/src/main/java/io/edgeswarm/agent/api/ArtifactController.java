@@ -14,6 +14,7 @@ import io.edgeswarm.agent.storage.InvalidInputException;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.storage.StoredArtifact;
 import io.edgeswarm.agent.swarm.HoldingsHeader;
+import io.edgeswarm.agent.swarm.HoldingsNews;
 import io.edgeswarm.agent.swarm.OriginFirstPass;
 import io.edgeswarm.agent.swarm.SwarmCatalog;
 import io.edgeswarm.agent.swarm.SwarmHeaders;
@@ -60,11 +61,13 @@ class ArtifactController {
     private final OriginFirstPass firstPass;
     private final SwarmCatalog catalog;
     private final Signing signing;
+    private final HoldingsNews news;
     private final Duration bodyReadTimeout;
 
     ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm,
-            OriginFirstPass firstPass, SwarmCatalog catalog, Signing signing,
+            OriginFirstPass firstPass, SwarmCatalog catalog, Signing signing, HoldingsNews news,
             EdgeswarmProperties properties) {
+        this.news = news;
         this.firstPass = firstPass;
         this.signing = signing;
         this.bodyReadTimeout = properties.limits().readTimeout();
@@ -163,16 +166,24 @@ class ArtifactController {
     /**
      * Which chunks this agent holds, as the bytes of a little-endian bitset (java.util.BitSet#toByteArray). A peer that
      * polls while fetching the artifact itself names itself and sends its own bitfield, which this agent's download
-     * of the artifact, if any, takes as news (as from a chunk request).
+     * of the artifact, if any, takes as news (as from a chunk request). With {@code wait} (e.g. {@code 2s}) the answer
+     * waits until this agent holds a chunk missing from the poller's bitfield, or until the wait is over
+     * ({@link HoldingsNews}); 503 when too many polls wait already.
      */
     @GetMapping(value = "/{digest}/bitfield", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    byte[] bitfield(@PathVariable String digest,
+    Mono<byte[]> bitfield(@PathVariable String digest,
+            @RequestParam(name = "wait", required = false) String wait,
             @RequestHeader(name = SwarmHeaders.REQUESTER, required = false) String requester,
             @RequestHeader(name = HoldingsHeader.NAME, required = false) String holdings) {
         Digest parsed = Digest.parse(digest);
-        byte[] held = store.require(parsed).bitfield().toByteArray();
+        Duration waitFor = parseWait(wait, EdgeswarmProperties.Transfer.MAX_HOLDINGS_WAIT);
+        StoredArtifact artifact = store.require(parsed);
         swarm.peerAnnounced(parsed, requester, holdings, "peer_poll");
-        return held;
+        if (waitFor.isZero()) {
+            return Mono.just(artifact.bitfield().toByteArray());
+        }
+        return news.await(artifact, holdings, waitFor)
+                .orElseThrow(HoldingsWaitersFullException::new);
     }
 
     /**
@@ -185,7 +196,7 @@ class ArtifactController {
     Mono<ResponseEntity<Map<String, String>>> replicate(@PathVariable String digest,
             @RequestParam(name = "wait", required = false) String wait) {
         Digest target = Digest.parse(digest);
-        Duration waitFor = parseWait(wait);
+        Duration waitFor = parseWait(wait, MAX_REPLICATE_WAIT);
         Map<String, String> running = Map.of("digest", target.toString(), "state", "running",
                 "status", "/api/v1/status");
         return swarm.open(target).flatMap(artifact -> {
@@ -199,7 +210,7 @@ class ArtifactController {
         });
     }
 
-    private static Duration parseWait(String wait) {
+    private static Duration parseWait(String wait, Duration max) {
         if (wait == null || wait.isBlank()) {
             return Duration.ZERO;
         }
@@ -209,9 +220,9 @@ class ArtifactController {
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException("wait must be a duration such as 30s or 10m, got '" + wait + "'");
         }
-        if (parsed.isNegative() || parsed.compareTo(MAX_REPLICATE_WAIT) > 0) {
-            throw new InvalidInputException("wait must be between 0s and " + MAX_REPLICATE_WAIT.toMinutes()
-                    + "m, got '" + wait + "'");
+        if (parsed.isNegative() || parsed.compareTo(max) > 0) {
+            throw new InvalidInputException("wait must be between 0s and " + max.toSeconds() + "s"
+                    + ", got '" + wait + "'");
         }
         return parsed;
     }

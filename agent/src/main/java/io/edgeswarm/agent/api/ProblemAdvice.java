@@ -27,6 +27,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
     /** The problem property that lists, as a base64 bitfield, the chunks an origin has not sent yet (a 409). */
     static final String ASK_INSTEAD = "askInstead";
+    /** Seconds a poller refused a waiting poll should poll plainly, about its own plain poll interval. */
+    private static final String WAITERS_RETRY_AFTER = "1";
 
     @ExceptionHandler(InvalidInputException.class)
     ProblemDetail invalidInput(InvalidInputException e) {
@@ -58,6 +60,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NoSourceException.class)
     ProblemDetail noSource(NoSourceException e) {
         return problem(HttpStatus.SERVICE_UNAVAILABLE, "No source", e.getMessage());
+    }
+
+    @ExceptionHandler(HoldingsWaitersFullException.class)
+    ResponseEntity<ProblemDetail> waitersFull(HoldingsWaitersFullException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, WAITERS_RETRY_AFTER)
+                .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "Busy", e.getMessage()));
     }
 
     @ExceptionHandler(StorageFullException.class)

@@ -200,6 +200,11 @@ public record EdgeswarmProperties(
      *     starts, once its bytes are on their way rather than merely queued; {@code 0} leaves the kernel's default
      * @param holdingsPolls peers whose bitfield one download polls per second at most, stalest first: bounds the
      *     polls a host answers however many members its zone has
+     * @param holdingsWait how long a download's poll of a peer that holds nothing it lacks may wait for the peer to
+     *     receive such a chunk before it is answered ({@link #MAX_HOLDINGS_WAIT} at most); {@code 0s} polls only
+     * @param holdingsWaiters polls this agent holds open at once waiting for news of its holdings; beyond this a
+     *     waiting poll is refused with 503 and the poller falls back to plain polls for a while; {@code 0} refuses
+     *     every one
      * @param catchUpRequests extra chunk requests in flight, at most, for a download that lags the other downloaders
      *     of its zone (one per half {@code requests-per-artifact} of chunks behind their mean), so the slowest member
      *     catches up instead of finishing last; {@code 0} turns it off
@@ -219,6 +224,8 @@ public record EdgeswarmProperties(
             @DefaultValue("64") @PositiveOrZero int firstSendQueue,
             @DefaultValue("512KB") @NotNull DataSize sendLowWater,
             @DefaultValue("16") int holdingsPolls,
+            @DefaultValue("2s") @NotNull Duration holdingsWait,
+            @DefaultValue("256") @PositiveOrZero int holdingsWaiters,
             @DefaultValue("4") int catchUpRequests) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
@@ -228,6 +235,8 @@ public record EdgeswarmProperties(
         public static final long MAX_RECEIVE_BATCH = 1024 * 1024;
         /** Within what any chunk needs of a socket's send buffer; the kernel's own default is no limit. */
         public static final long MAX_SEND_LOW_WATER = 16 * 1024 * 1024;
+        /** Longer waits would outlast the timeouts of proxies and of the poller's own small requests. */
+        public static final Duration MAX_HOLDINGS_WAIT = Duration.ofSeconds(10);
 
         public Transfer {
             if (chunkSize != null && (chunkSize.toBytes() < MIN_CHUNK_SIZE || chunkSize.toBytes() > MAX_CHUNK_SIZE)) {
@@ -245,6 +254,14 @@ public record EdgeswarmProperties(
             if (holdingsPolls < 1) {
                 throw new IllegalArgumentException("edgeswarm.transfer.holdings-polls must be at least 1, got "
                         + holdingsPolls);
+            }
+            if (holdingsWait != null && (holdingsWait.isNegative() || holdingsWait.compareTo(MAX_HOLDINGS_WAIT) > 0)) {
+                throw new IllegalArgumentException("edgeswarm.transfer.holdings-wait must be between 0s and "
+                        + MAX_HOLDINGS_WAIT.toSeconds() + "s, got " + holdingsWait);
+            }
+            if (holdingsWaiters < 0) {
+                throw new IllegalArgumentException("edgeswarm.transfer.holdings-waiters must be 0 or more, got "
+                        + holdingsWaiters);
             }
             if (catchUpRequests < 0) {
                 throw new IllegalArgumentException("edgeswarm.transfer.catch-up-requests must be 0 or more, got "

@@ -30,6 +30,7 @@ public class TransferMetrics {
     private final Counter holdingsWithRequest;
     private final Counter holdingsWithPeerPoll;
     private final Counter holdingsWithManifest;
+    private final Counter holdingsWaited;
     /**
      * Meters recorded once per chunk, by their tag values. Building and registering a meter per call costs an id,
      * its tags and a registry lookup on every chunk; the tag values come from small fixed sets, so these stay small.
@@ -49,19 +50,20 @@ public class TransferMetrics {
         this.holdingsWithRequest = holdingsLearned(registry, "request");
         this.holdingsWithPeerPoll = holdingsLearned(registry, "peer_poll");
         this.holdingsWithManifest = holdingsLearned(registry, "manifest");
+        this.holdingsWaited = holdingsLearned(registry, "wait");
     }
 
     private static Counter holdingsLearned(MeterRegistry registry, String via) {
         return Counter.builder("edgeswarm.holdings.learned")
                 .description("Peers' bitfields a download learned: polled, sent with a chunk, sent with a chunk request, "
-                        + "sent with a poll, or sent with the manifest")
+                        + "sent with a poll, sent with the manifest, or polled waiting for news")
                 .tag("via", via).register(registry);
     }
 
     /**
      * A download learned a peer's bitfield {@code via} {@code poll} (ours), {@code reply} (with a chunk it served us),
      * {@code request} (with a chunk request it sent us), {@code peer_poll} (with its poll of our bitfield) or
-     * {@code manifest} (with the manifest it served us).
+     * {@code manifest} (with the manifest it served us) or {@code wait} (our poll that waited for news).
      */
     public void holdingsLearned(String via) {
         switch (via) {
@@ -70,6 +72,7 @@ public class TransferMetrics {
             case "request" -> holdingsWithRequest.increment();
             case "peer_poll" -> holdingsWithPeerPoll.increment();
             case "manifest" -> holdingsWithManifest.increment();
+            case "wait" -> holdingsWaited.increment();
             default -> throw new IllegalArgumentException("unknown source of holdings: " + via);
         }
     }

@@ -68,6 +68,8 @@ public final class Download {
         /** Chunks an origin asked us to pick from instead of ones it had sent already, until {@link #askInsteadUntil}. */
         BitSet askInstead;
         long askInsteadUntil;
+        /** Until then the peer gets plain polls only: it refused, or failed, a poll that waits for news. */
+        long waitsRefusedUntil;
         /** The peer has this artifact, whole or partial (its bitfield answered). */
         boolean present;
         /** The peer said it is an origin of the artifact (with a chunk, or by refusing one it had sent already). */
@@ -127,6 +129,8 @@ public final class Download {
     private long firstRequestAt;
     private long firstChunkAt;
     private long lastPeerRefreshAt;
+    /** Bitfield polls open that wait for news ({@link #awaitNews}). */
+    private int newsWaits;
     private volatile long bytesFetched;
     private volatile long finishedAt;
     private final Map<String, Long> bytesBySource = new java.util.concurrent.ConcurrentHashMap<>();
@@ -245,6 +249,7 @@ public final class Download {
         catchUpRequests = zoneShare.catchUpRequests(local.heldChunks(), context.settings().requestsPerArtifact(),
                 context.settings().catchUpRequests());
         schedule(now);
+        awaitNews(now);
         boolean anyInFlight = !inFlight.isEmpty();
         // Chunks held back by the zone rule still have a source: waiting for them is by design, not a stall.
         if (!anyInFlight && now - lastProgressAt > context.settings().noSourceTimeout().toMillis()
@@ -320,20 +325,89 @@ public final class Download {
 
     /** Asks a peer for its bitfield, sending ours along. */
     private void poll(PeerState state) {
+        askBitfield(state, Duration.ZERO, "poll");
+    }
+
+    /**
+     * Asks a peer for its bitfield, sending ours along; with a {@code wait} the peer answers once it holds a chunk we
+     * lack, or when the wait is over ({@link HoldingsNews}).
+     */
+    private void askBitfield(PeerState state, Duration wait, String via) {
         state.bitfieldPending = true;
-        context.client().bitfield(state.peer, digest, HoldingsHeader.encode(local.bitfield()).orElse(null))
+        boolean waiting = !wait.isZero();
+        if (waiting) {
+            newsWaits++;
+        }
+        long askedAt = context.now();
+        BitSet heldWhenAsked = waiting ? local.bitfield().snapshot() : null;
+        context.client().bitfield(state.peer, digest, HoldingsHeader.encode(local.bitfield()).orElse(null), wait)
                 .publishOn(context.swarmThread())
-                .subscribe(bits -> {
+                .doFinally(signal -> {
                     state.bitfieldPending = false;
-                    learned(state, bits.isPresent(), bits.orElseGet(BitSet::new), "poll");
+                    if (waiting) {
+                        newsWaits--;
+                    }
+                })
+                .subscribe(bits -> {
+                    BitSet held = bits.orElseGet(BitSet::new);
+                    if (waiting && context.now() - askedAt < wait.toMillis() / 2 && !holdsAnyOf(held, heldWhenAsked)) {
+                        // An answer without news long before the wait was over: a peer that does not wait (an
+                        // older version, say). Plain polls for it, or this download would ask it again every tick.
+                        state.waitsRefusedUntil = context.now() + BITFIELD_REFRESH_MS;
+                    }
+                    learned(state, bits.isPresent(), held, via);
                     if (!finished && manifest != null && !local.isComplete()) {
                         // New holdings are work to hand out now, not at the next tick.
                         schedule(context.now());
                     }
                 }, error -> {
-                    state.bitfieldPending = false;
                     state.bitfieldAt = context.now();
+                    if (waiting) {
+                        // Refused (too many waits there) or failed: plain polls reach this peer for a while.
+                        state.waitsRefusedUntil = context.now() + BITFIELD_REFRESH_MS;
+                    }
                 });
+    }
+
+    /**
+     * A download that has fetched everything its peers hold asks the ones still fetching to answer when they receive
+     * something new, instead of hearing of it at the next poll, up to a second later: those lulls, when every
+     * downloader has taken what the others hold and waits for the origin's next chunks, left the peers' uplinks idle
+     * (N=8 lab runs). Only when no peer still fetching has anything to ask for (origins and other complete holders
+     * aside, whose holdings do not change): while some have, requests and replies carry the news. At most
+     * {@code holdings-polls} waits are open at once.
+     */
+    private void awaitNews(long now) {
+        Duration wait = context.settings().holdingsWait();
+        int budget = context.settings().holdingsPolls();
+        if (wait.isZero() || newsWaits >= budget) {
+            return;
+        }
+        BitSet held = local.bitfield().snapshot();
+        List<PeerState> fetching = new ArrayList<>();
+        for (PeerState state : peers.values()) {
+            if (state.present && state.usable(now) && !state.holdsAll(manifest.chunkCount())) {
+                if (holdsAnyOf(state.has, held)) {
+                    return;
+                }
+                fetching.add(state);
+            }
+        }
+        for (PeerState state : fetching) {
+            if (newsWaits >= budget) {
+                return;
+            }
+            if (!state.bitfieldPending && state.waitsRefusedUntil <= now) {
+                askBitfield(state, wait, "wait");
+            }
+        }
+    }
+
+    /** Whether {@code has} holds a chunk missing from {@code held}. */
+    private static boolean holdsAnyOf(BitSet has, BitSet held) {
+        BitSet lacking = (BitSet) has.clone();
+        lacking.andNot(held);
+        return !lacking.isEmpty();
     }
 
     /**

@@ -94,9 +94,12 @@ public class PeerClient {
      * @param ourHoldings this agent's bitfield of the artifact as a {@link HoldingsHeader} value, sent with our node
      *     id so that a peer fetching the artifact too learns what we hold from our poll, as from our chunk requests;
      *     null sends none
+     * @param wait how long the peer may hold the answer until it has a chunk missing from {@code ourHoldings}
+     *     ({@link HoldingsNews}); zero asks for an answer at once
      */
-    Mono<Optional<BitSet>> bitfield(Peer peer, Digest digest, String ourHoldings) {
-        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/bitfield", digest.toString())
+    Mono<Optional<BitSet>> bitfield(Peer peer, Digest digest, String ourHoldings, Duration wait) {
+        String query = wait.isZero() ? "" : "?wait=" + wait.toMillis() + "ms";
+        return client.get().uri(peer.baseUrl() + "/api/v1/artifacts/{d}/bitfield" + query, digest.toString())
                 .headers(headers -> {
                     if (ourHoldings != null) {
                         headers.set(SwarmHeaders.REQUESTER, nodeId);
@@ -106,7 +109,7 @@ public class PeerClient {
                 .retrieve().bodyToMono(byte[].class).map(bytes -> Optional.of(BitSet.valueOf(bytes)))
                 .defaultIfEmpty(Optional.of(new BitSet()))
                 .onErrorResume(WebClientResponseException.NotFound.class, e -> Mono.just(Optional.empty()))
-                .timeout(SMALL_TIMEOUT);
+                .timeout(SMALL_TIMEOUT.plus(wait));
     }
 
     /**

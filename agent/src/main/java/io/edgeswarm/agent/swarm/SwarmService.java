@@ -167,7 +167,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
     /** The first of up to {@link #NAME_FANOUT} alive peers to say it holds the artifact, each asked with a timeout. */
     private Mono<Peer> askForHolder(Digest digest) {
         return Flux.fromIterable(samplePeers())
-                .flatMap(peer -> client.bitfield(peer, digest, null).onErrorReturn(Optional.empty())
+                .flatMap(peer -> client.bitfield(peer, digest, null, Duration.ZERO).onErrorReturn(Optional.empty())
                         .filter(Optional::isPresent).map(held -> peer))
                 .next();
     }

@@ -202,6 +202,25 @@ class ArtifactApiTest extends RunningAgentTest {
     }
 
     @Test
+    void aBitfieldPollThatWaitsForNewsIsAnsweredAtOnceByAHolderOfEverything() {
+        String digest = publish("waited", randomBytes(2 * CHUNK, 115));
+
+        // The poller holds chunk 0 only: chunk 1 is news already, so the wait of 10 s is not waited.
+        byte[] held = client.get().uri("/api/v1/artifacts/" + digest + "/bitfield?wait=10s")
+                .header(SwarmHeaders.REQUESTER, "a-downloader").header(HoldingsHeader.NAME, "AQ==")
+                .exchange().expectStatus().isOk().expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(java.util.BitSet.valueOf(held)).hasToString("{0, 1}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"soon", "-1s", "11s"})
+    void aBitfieldPollWithAnInvalidWaitIsABadRequest(String wait) {
+        String digest = publish("waited/bad", randomBytes(CHUNK, 116));
+
+        problem(client.get().uri("/api/v1/artifacts/" + digest + "/bitfield?wait=" + wait), 400, "wait");
+    }
+
+    @Test
     void theOriginSendsEveryChunkOnceBeforeAnyTwice() {
         String digest = publish("first-pass", randomBytes(3 * CHUNK, 113));
         String chunk = "/api/v1/artifacts/" + digest + "/chunks/";

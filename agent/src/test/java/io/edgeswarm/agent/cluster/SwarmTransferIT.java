@@ -44,6 +44,8 @@ class SwarmTransferIT {
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"request\"}";
     private static final String HOLDINGS_FROM_PEER_POLLS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"peer_poll\"}";
+    private static final String HOLDINGS_FROM_WAITS =
+            "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"wait\"}";
     private static final String HOLDINGS_FROM_MANIFESTS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"manifest\"}";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
@@ -113,6 +115,10 @@ class SwarmTransferIT {
         assertThat(learnedFromRequests).isPositive();
         double learnedFromPeerPolls = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_PEER_POLLS)).sum();
         assertThat(learnedFromPeerPolls).isPositive();
+        // A download with nothing left to ask of the peers still fetching (at the latest when it has all they hold)
+        // polls them with a wait, and they answer when they have news.
+        double learnedFromWaits = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_WAITS)).sum();
+        assertThat(learnedFromWaits).isPositive();
         // Each download learned what the manifest's server holds with the manifest, without polling it first.
         assertThat(agents).allSatisfy(a -> assertThat(a.metric(HOLDINGS_FROM_MANIFESTS)).as(a.id).isEqualTo(1));
         // Client-server would have the origin send 5 copies.

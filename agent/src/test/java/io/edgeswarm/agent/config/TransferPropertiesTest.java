@@ -3,6 +3,7 @@ package io.edgeswarm.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
@@ -49,6 +50,20 @@ class TransferPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.holdings-polls", "0")))
                 .isInstanceOf(BindException.class)
                 .rootCause().hasMessageContaining("edgeswarm.transfer.holdings-polls must be at least 1, got 0");
+    }
+
+    @Test
+    void pollsWaitForNewsUpToTwoSecondsAtMostTenAndAFewHundredAtOnce() {
+        EdgeswarmProperties.Transfer defaults = bind(Map.of()).transfer();
+        assertThat(defaults.holdingsWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.holdingsWaiters()).isEqualTo(256);
+        assertThat(bind(Map.of("edgeswarm.transfer.holdings-wait", "0s")).transfer().holdingsWait()).isZero();
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.holdings-wait", "11s")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.holdings-wait must be between 0s and 10s");
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.holdings-waiters", "-1")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.holdings-waiters must be 0 or more, got -1");
     }
 
     @Test
