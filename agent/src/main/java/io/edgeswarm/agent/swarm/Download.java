@@ -261,9 +261,7 @@ public final class Download {
     }
 
     private boolean anyPeerHasAMissingChunk(long now) {
-        BitSet missing = new BitSet(manifest.chunkCount());
-        missing.set(0, manifest.chunkCount());
-        missing.andNot(local.bitfield().snapshot());
+        BitSet missing = missingChunks();
         for (PeerState peer : peers.values()) {
             if (peer.bannedUntil <= now && peer.has.intersects(missing)) {
                 return true;
@@ -339,7 +337,7 @@ public final class Download {
             newsWaits++;
         }
         long askedAt = context.now();
-        BitSet heldWhenAsked = waiting ? local.bitfield().snapshot() : null;
+        BitSet missingWhenAsked = waiting ? missingChunks() : null;
         context.client().bitfield(state.peer, digest, HoldingsHeader.encode(local.bitfield()).orElse(null), wait)
                 .publishOn(context.swarmThread())
                 .doFinally(signal -> {
@@ -350,7 +348,7 @@ public final class Download {
                 })
                 .subscribe(bits -> {
                     BitSet held = bits.orElseGet(BitSet::new);
-                    if (waiting && context.now() - askedAt < wait.toMillis() / 2 && !holdsAnyOf(held, heldWhenAsked)) {
+                    if (waiting && context.now() - askedAt < wait.toMillis() / 2 && !held.intersects(missingWhenAsked)) {
                         // An answer without news long before the wait was over: a peer that does not wait (an
                         // older version, say). Plain polls for it, or this download would ask it again every tick.
                         state.waitsRefusedUntil = context.now() + BITFIELD_REFRESH_MS;
@@ -383,11 +381,11 @@ public final class Download {
         if (wait.isZero() || newsWaits >= budget) {
             return;
         }
-        BitSet held = local.bitfield().snapshot();
+        BitSet missing = missingChunks();
         List<PeerState> fetching = new ArrayList<>();
         for (PeerState state : peers.values()) {
             if (state.present && state.usable(now) && !state.holdsAll(manifest.chunkCount())) {
-                if (holdsAnyOf(state.has, held)) {
+                if (state.has.intersects(missing)) {
                     return;
                 }
                 fetching.add(state);
@@ -403,11 +401,12 @@ public final class Download {
         }
     }
 
-    /** Whether {@code has} holds a chunk missing from {@code held}. */
-    private static boolean holdsAnyOf(BitSet has, BitSet held) {
-        BitSet lacking = (BitSet) has.clone();
-        lacking.andNot(held);
-        return !lacking.isEmpty();
+    /** The chunks this download still lacks, built once per check so each peer costs one {@code intersects}. */
+    private BitSet missingChunks() {
+        BitSet missing = new BitSet(manifest.chunkCount());
+        missing.set(0, manifest.chunkCount());
+        missing.andNot(local.bitfield().snapshot());
+        return missing;
     }
 
     /**
