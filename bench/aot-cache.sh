@@ -5,12 +5,13 @@
 # paths earlier (docs/benchmarks.md: C2 in a timed N=16 run fell from 20 s to 5 s in the first run; later runs with
 # the cache measured 13-19 s, as 16 JVMs on 2 cores keep their compile queues full).
 #   bench/aot-cache.sh [ROUNDS=4] [SIZE_MiB=128]
-#   then: $JAVA25 -XX:AOTCache=$OUT/app.aot -jar $OUT/edgeswarm-agent.jar ...
-#   or, in the swarm benchmark: ES_JAVA=$JAVA25 EDGESWARM_JAR=$OUT/edgeswarm-agent.jar \
+#   then: $JAVA25 -XX:AOTCache=$OUT/app.aot -jar $OUT/<the jar's file name> ...
+#   or, in the swarm benchmark: ES_JAVA=$JAVA25 EDGESWARM_JAR=$OUT/<the jar's file name> \
 #         ES_JAVA_OPTS="<flags used here> -XX:AOTCache=$OUT/app.aot" bench/swarm-distribution.sh
 # Training: three agents on loopback; a0 publishes, a1 and a2 replicate each artifact (each downloads and serves);
 # a1 records, and writes the cache when it exits. The cache is valid for this jar, this JDK and the GC chosen in
 # JAVA_OPTS (the benchmark's flags by default); a mismatch makes the JVM ignore it with a warning, never fail.
+# $OUT/source-jar names the jar trained (path and modification time), so a caller can tell a stale cache.
 # Env: EDGESWARM_JAR, JAVA25 (default Temurin 25's java), OUT (default agent/target/aot), JAVA_OPTS,
 #      BASE_PORT (HTTP ports BASE_PORT..+2, gossip BASE_PORT+100..+102; default 18480).
 set -euo pipefail
@@ -30,6 +31,7 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 # The AOT cache needs the application's classes on the plain class path, not in nested jars: extract the jar.
 "$JAVA25" -Djarmode=tools -jar "$JAR" extract --destination "$OUT" > /dev/null
 OUT=$(cd "$OUT" && pwd)
+APP="$OUT/$(basename "$JAR")" # the extraction keeps the jar's file name
 WORK=$(mktemp -d /dev/shm/edgeswarm-aot-train.XXXXXX)
 PIDS=()
 cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -40,7 +42,7 @@ seeds="127.0.0.1:$((BASE_PORT + 100)),127.0.0.1:$((BASE_PORT + 101)),127.0.0.1:$
 for i in 0 1 2; do
   record=""; [ "$i" = 1 ] && record="-XX:AOTCacheOutput=$OUT/app.aot"
   # shellcheck disable=SC2086
-  "$JAVA25" $JAVA_OPTS $record -jar "$OUT/edgeswarm-agent.jar" --server.port=$((BASE_PORT + i)) \
+  "$JAVA25" $JAVA_OPTS $record -jar "$APP" --server.port=$((BASE_PORT + i)) \
     --server.address=127.0.0.1 --edgeswarm.node-id="train-$i" --edgeswarm.advertise-address=127.0.0.1 \
     --edgeswarm.gossip.bind-address=127.0.0.1 --edgeswarm.gossip.port=$((BASE_PORT + 100 + i)) \
     --edgeswarm.gossip.seeds="$seeds" --edgeswarm.storage.dir="$WORK/a$i" \
@@ -76,5 +78,6 @@ kill -TERM "${PIDS[1]}"
 wait "${PIDS[1]}" || true
 PIDS=()
 [ -s "$OUT/app.aot" ] || { echo "no cache written; see $WORK/a1.log" >&2; tail -20 "$WORK/a1.log" >&2; exit 1; }
+echo "$(realpath "$JAR") $(stat -c %Y "$JAR")" > "$OUT/source-jar"
 echo "AOT cache: $OUT/app.aot ($(du -h "$OUT/app.aot" | cut -f1)); start agents with:"
-echo "  $JAVA25 $JAVA_OPTS -XX:AOTCache=$OUT/app.aot -jar $OUT/edgeswarm-agent.jar ..."
+echo "  $JAVA25 $JAVA_OPTS -XX:AOTCache=$OUT/app.aot -jar $APP ..."

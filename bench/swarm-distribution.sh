@@ -6,18 +6,24 @@
 # Other settings pass through to the harness (CAPS, REPS, SYSTEMS, ...); ES_WARM / ES_ZONES / ES_OPTS to the
 # adapter. Results: $SWARMBENCH_DIR/results/*.jsonl and the table it prints.
 # ES_RUNTIME=jdk25-aot runs the agents on JDK 25 (JAVA25, default Temurin 25) with an AOT cache of the current jar
-# (bench/aot-cache.sh, rebuilt when the jar is newer), instead of the java on the PATH.
+# (bench/aot-cache.sh, rebuilt when the jar changes), instead of the java on the PATH. EDGESWARM_JAR picks the jar
+# (default agent/target/edgeswarm-agent.jar): a copy taken before a series of runs keeps later builds out of them.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 : "${SWARMBENCH_DIR:?set SWARMBENCH_DIR to the swarmbench harness (bench.sh, run-system.sh, netlab.sh)}"
 [ -x "$SWARMBENCH_DIR/bench.sh" ] || { echo "$SWARMBENCH_DIR/bench.sh not found" >&2; exit 1; }
-[ -f "$REPO/agent/target/edgeswarm-agent.jar" ] || (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
+JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
+if [ ! -f "$JAR" ]; then
+  [ -z "${EDGESWARM_JAR:-}" ] || { echo "no agent jar at $EDGESWARM_JAR (EDGESWARM_JAR)" >&2; exit 1; }
+  (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
+fi
 if [ "${ES_RUNTIME:-}" = jdk25-aot ]; then
+  # The cache is of the jar given (EDGESWARM_JAR, a copy kept apart from later builds, say), rebuilt when that changes.
   AOT_DIR="$REPO/agent/target/aot"
-  if [ ! -s "$AOT_DIR/app.aot" ] || [ "$REPO/agent/target/edgeswarm-agent.jar" -nt "$AOT_DIR/app.aot" ]; then
-    "$REPO/bench/aot-cache.sh"
+  if [ ! -s "$AOT_DIR/app.aot" ] || [ "$(cat "$AOT_DIR/source-jar" 2>/dev/null)" != "$(realpath "$JAR") $(stat -c %Y "$JAR")" ]; then
+    EDGESWARM_JAR="$JAR" OUT="$AOT_DIR" "$REPO/bench/aot-cache.sh"
   fi
-  export ES_JAVA=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} EDGESWARM_JAR="$AOT_DIR/edgeswarm-agent.jar"
+  export ES_JAVA=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} EDGESWARM_JAR="$AOT_DIR/$(basename "$JAR")"
   # The adapter's flags plus the cache; the cache is valid only with the GC it was trained with (aot-cache.sh's).
   export ES_JAVA_OPTS=${ES_JAVA_OPTS:-"-Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError -XX:AOTCache=$AOT_DIR/app.aot"}
 elif [ -n "${ES_RUNTIME:-}" ]; then
