@@ -104,7 +104,7 @@ public class HoldingsNews {
 
         /** Whether one more waiter may be answered for the chunks the artifact holds now. */
         synchronized boolean take(StoredArtifact artifact) {
-            int held = artifact.bitfield().cardinality();
+            int held = artifact.heldChunks();
             if (artifact.isComplete() || held != heldChunks) {
                 heldChunks = held;
                 answered = 0;
