@@ -139,9 +139,13 @@ warm_up() {        # untimed: h0 publishes a random artifact (in chunks of $1 if
   rm -f "$file"
   for i in $(seq 1 $((SB_N - 1))); do
     ip netns exec "h$i" bash -c "$(declare -f post_waiting replicate_waiting); replicate_waiting \
-      http://${ips[$i]}:$HTTP_PORT/api/v1 $digest 600 /dev/null" & pids+=($!)
+      http://${ips[$i]}:$HTTP_PORT/api/v1 $digest 600 $SB_WORK/h$i/warm-up-replicate.json" & pids+=($!)
   done
-  for i in "${pids[@]}"; do wait "$i" || { echo "warm-up replicate failed" >&2; return 1; }; done
+  for i in "${!pids[@]}"; do
+    # The run's files go with the run: name the cause here (the answer's body is printed by replicate_waiting).
+    wait "${pids[$i]}" || { echo "warm-up replicate failed on h$((i + 1)); its agent's last warnings and errors:" >&2
+      grep -E ' (WARN|ERROR) ' "$SB_WORK/h$((i + 1))/agent.log" | tail -20 >&2; return 1; }
+  done
   for i in $(seq 0 $((SB_N - 1))); do
     ip netns exec "h$i" curl -fsS -o /dev/null -X DELETE "http://${ips[$i]}:$HTTP_PORT/api/v1/artifacts/$digest"
   done
