@@ -219,7 +219,7 @@ public record EdgeswarmProperties(
             @DefaultValue("20s") @NotNull Duration noSourceTimeout,
             @DefaultValue("15s") @NotNull Duration crossZoneGrace,
             @DefaultValue("60s") @NotNull Duration chunkTimeout,
-            @DefaultValue("64KB") @NotNull DataSize receiveBatch,
+            @DefaultValue("256KB") @NotNull DataSize receiveBatch,
             @DefaultValue("0") @PositiveOrZero int firstSendStreams,
             @DefaultValue("64") @PositiveOrZero int firstSendQueue,
             @DefaultValue("512KB") @NotNull DataSize sendLowWater,

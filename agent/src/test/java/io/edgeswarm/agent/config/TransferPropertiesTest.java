@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class TransferPropertiesTest {
 
     @Test
-    void theReceiveBatchDefaultsTo64KiB() {
-        assertThat(bind(Map.of()).transfer().receiveBatch().toBytes()).isEqualTo(64 * 1024);
+    void theReceiveBatchDefaultsTo256KiB() {
+        assertThat(bind(Map.of()).transfer().receiveBatch().toBytes()).isEqualTo(256 * 1024);
         assertThat(bind(Map.of("edgeswarm.transfer.receive-batch", "0")).transfer().receiveBatch().toBytes())
                 .isZero();
     }
