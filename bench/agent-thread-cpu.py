@@ -34,7 +34,7 @@ def sample(out, seconds):
             totals = {}
             for pid in filter(str.isdigit, os.listdir('/proc')):
                 try:
-                    if b'edgeswarm-agent.jar' not in open(f'/proc/{pid}/cmdline', 'rb').read():
+                    if b'--edgeswarm.node-id=' not in open(f'/proc/{pid}/cmdline', 'rb').read():
                         continue
                     for tid in os.listdir(f'/proc/{pid}/task'):
                         stat = open(f'/proc/{pid}/task/{tid}/stat').read()

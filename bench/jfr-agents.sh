@@ -18,7 +18,7 @@ OUT=${JFR_OUT:-$REPO/target/jfr}
 
 rm -rf "$OUT"; mkdir -p "$OUT"
 count=0
-for pid in $(pgrep -f 'edgeswarm-agent.jar'); do
+for pid in $(pgrep -f -- '--edgeswarm.node-id='); do   # whatever the jar is called (EDGESWARM_JAR)
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] || continue   # skip the wrapping shells
   jcmd="$(dirname "$(readlink -f "/proc/$pid/exe")")/jcmd"
   [ -x "$jcmd" ] || jcmd=jcmd

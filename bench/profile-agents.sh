@@ -20,7 +20,7 @@ if [ ! -f "$LIB" ]; then
 fi
 rm -rf "$OUT"; mkdir -p "$OUT"
 count=0
-for pid in $(pgrep -f 'edgeswarm-agent.jar'); do
+for pid in $(pgrep -f -- '--edgeswarm.node-id='); do   # whatever the jar is called (EDGESWARM_JAR)
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = java ] || continue   # skip the wrapping shells
   # jcmd reads name=value words as its own options: the agent's option string goes in quotes of its own.
   jcmd "$pid" JVMTI.agent_load "$LIB" \
