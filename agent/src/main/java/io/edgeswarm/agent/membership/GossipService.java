@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
@@ -34,9 +36,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 /**
- * Runs this agent's {@link SwimNode} for real: one protocol thread owns the node, {@link GossipTransport} feeds it,
- * and the rest of the agent reads membership through snapshots and a {@link Flux} of events. Starts once the HTTP
- * server has its port (the port goes into the gossiped metadata) and leaves the swarm gracefully on shutdown.
+ * Runs this agent's {@link SwimNode} for real: one protocol thread (the UDP socket's event loop) owns the node,
+ * {@link GossipTransport} feeds it, and the rest of the agent reads membership through snapshots and a {@link Flux}
+ * of events. Starts once the HTTP server has its port (the port goes into the gossiped metadata) and leaves the swarm
+ * gracefully on shutdown.
  */
 @Service
 public class GossipService implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
@@ -54,7 +57,14 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     private final NodeIdentity identity;
     private final String httpScheme;
     private final SwimConfig config;
-    private final ScheduledThreadPoolExecutor protocolThread;
+    /**
+     * The protocol's one thread: the event loop of the UDP socket, once bound. Packets are handled, timers fire and
+     * packets are sent there without a hand-over between threads, which cost as much as the protocol's own work when
+     * 16 agents shared 2 cores (docs/benchmarks.md, twentieth round).
+     */
+    private volatile ScheduledExecutorService protocolThread;
+    private volatile boolean stopped;
+    private volatile ScheduledFuture<?> snapshots;
     private final AtomicInteger pending = new AtomicInteger();
     final LongAdder droppedQueueFull = new LongAdder();
     private final Sinks.Many<MembershipEvent> events = Sinks.many().multicast().directBestEffort();
@@ -71,12 +81,6 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         this.identity = identity;
         this.httpScheme = properties.security().httpScheme();
         this.config = swimConfig(this.properties);
-        this.protocolThread = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "gossip-protocol");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.protocolThread.setRemoveOnCancelPolicy(true);
     }
 
     static SwimConfig swimConfig(EdgeswarmProperties.Gossip g) {
@@ -101,16 +105,17 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
                 new GossipTransport.Receiver() {
                     @Override
                     public void packet(NodeAddress from, byte[] bytes) {
-                        onProtocolThread(() -> node.onPacket(from, bytes));
+                        onNode(current -> current.onPacket(from, bytes));
                     }
 
                     @Override
                     public void stream(NodeAddress from, byte[] bytes) {
-                        onProtocolThread(() -> node.onStream(from, bytes));
+                        onNode(current -> current.onStream(from, bytes));
                     }
                 });
         int port = socket.start();
         transport = socket;
+        protocolThread = socket.eventLoop();
         NodeAddress self = new NodeAddress(identity.advertiseAddress(), port);
         NodeMeta meta = new NodeMeta(httpScheme + "://" + hostForUrl(identity.advertiseAddress()) + ":" + httpPort,
                 identity.zone(), identity.labels(), 0, new byte[0]);
@@ -134,7 +139,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
             node.updateMeta(early.apply(node.meta()));
             node.start();
         });
-        protocolThread.scheduleWithFixedDelay(() -> snapshot = node.members(), 0, SNAPSHOT_INTERVAL_MS,
+        snapshots = protocolThread.scheduleWithFixedDelay(() -> snapshot = node.members(), 0, SNAPSHOT_INTERVAL_MS,
                 TimeUnit.MILLISECONDS);
         log.info("Gossip member {} at {} (http {}, zone {}), seeds {}", identity.nodeId(), self, meta.httpAddress(),
                 identity.zone(), properties.seeds());
@@ -260,13 +265,29 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
             }
             log.info("Left the swarm");
         }
-        protocolThread.shutdownNow();
+        stopped = true;
+        if (snapshots != null) {
+            snapshots.cancel(false);
+        }
         if (transport != null) {
             transport.close();
         }
     }
 
+    /** A message for the node; dropped while there is none yet (a packet that came before the node was built). */
+    private void onNode(Consumer<SwimNode> step) {
+        onProtocolThread(() -> {
+            SwimNode current = node;
+            if (current != null) {
+                step.accept(current);
+            }
+        });
+    }
+
     private void onProtocolThread(Runnable task) {
+        if (stopped) {
+            return;
+        }
         if (pending.incrementAndGet() > MAX_PENDING) {
             pending.decrementAndGet();
             droppedQueueFull.increment();
@@ -302,6 +323,9 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         @Override
         public Cancellable schedule(long delayMillis, Runnable task) {
             var future = protocolThread.schedule(() -> {
+                if (stopped) {
+                    return;
+                }
                 try {
                     task.run();
                 } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.edgeswarm.agent.membership;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -111,6 +112,11 @@ final class GossipTransport implements AutoCloseable {
                             .then();
                 })
                 .bindNow(BIND_TIMEOUT);
+    }
+
+    /** The UDP socket's event loop: packets arrive on it, and are sent from it without a hand-over. */
+    EventLoop eventLoop() {
+        return udp.channel().eventLoop();
     }
 
     void sendPacket(NodeAddress to, byte[] packet) {
