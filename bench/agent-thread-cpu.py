@@ -5,8 +5,9 @@
     bench/agent-thread-cpu.py --window OUT T0 DUR  CPU-seconds per thread kind between T0 (HH:MM:SS, UTC) and T0+DUR
 
 Kinds: nio (Reactor Netty event loops: HTTP server and client), chunk-writer (verify and store received chunks),
-C1/C2 (JIT compilers), swarm (download scheduling), gossip, GC and the rest by thread name; sys_<kind> is the kernel
-part. Only threads alive at a sample count, so short-lived threads are missed; the long-lived ones carry the load.
+C1/C2 (JIT compilers), swarm (download scheduling), gossip (its UDP loop, which runs the protocol), GC and the rest
+by thread name; sys_<kind> is the kernel part. Only threads alive at a sample count, so short-lived threads are
+missed; the long-lived ones carry the load.
 """
 import datetime
 import os
@@ -15,7 +16,7 @@ import sys
 import time
 
 KINDS = (('C2', 'C2 Compiler'), ('C1', 'C1 Compiler'), ('nio', 'reactor-http'), ('GC', 'GC'),
-         ('gossip', 'gossip'), ('swarm', 'swarm'), ('chunk-writer', 'chunk-writer'))
+         ('gossip', 'gossip'), ('gossip', 'udp-epoll'), ('swarm', 'swarm'), ('chunk-writer', 'chunk-writer'))
 SYSTEM_PART = ('nio', 'chunk-writer', 'C2', 'swarm')
 
 

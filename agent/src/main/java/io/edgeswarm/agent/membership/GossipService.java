@@ -59,8 +59,8 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     private final SwimConfig config;
     /**
      * The protocol's one thread: the event loop of the UDP socket, once bound. Packets are handled, timers fire and
-     * packets are sent there without a hand-over between threads, which cost as much as the protocol's own work when
-     * 16 agents shared 2 cores (docs/benchmarks.md, twentieth round).
+     * packets are sent there without a hand-over between threads; with a thread of its own, a third of the protocol
+     * thread's time went to parking and waking when 16 agents shared 2 cores (docs/benchmarks.md, twentieth round).
      */
     private volatile ScheduledExecutorService protocolThread;
     private volatile boolean stopped;
