@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NodeIdentity;
@@ -12,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.Epoll;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A chunk that trickles in, as from a peer on a slower link, over a real loopback socket: with a receive batch the
- * kernel hands it over in batches, without one in about as many reads as the sender's writes.
+ * kernel hands it over in batches, without one in about as many reads as the sender's writes; and one slower than its
+ * timeout fails with an error that names it.
  */
 class PeerClientReceiveBatchTest {
 
@@ -63,6 +66,16 @@ class PeerClientReceiveBatchTest {
     @Test
     void withoutABatchEveryPieceWakesTheReader() {
         assertThat(partsOfOneChunk("0")).isGreaterThan(PIECES / 4);
+    }
+
+    @Test
+    void aChunkSlowerThanItsTimeoutFailsNamingTheChunkAndThePeer() {
+        PeerClient client = client("64KB");
+        Peer peer = new Peer("dripper", "http://127.0.0.1:" + server.port(), "default", 0);
+
+        assertThatThrownBy(() -> client.chunk(peer, DIGEST, 7, Duration.ofMillis(50), null).block())
+                .hasCauseInstanceOf(TimeoutException.class)
+                .hasMessageContaining("chunk 7 from dripper timed out after 50 ms");
     }
 
     private int partsOfOneChunk(String receiveBatch) {
