@@ -1,7 +1,9 @@
 package io.edgeswarm.agent.security;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
@@ -44,6 +46,18 @@ public class PeerTls {
     public HttpClient apply(HttpClient http) {
         return context.map(ssl -> http.secure(spec -> spec.sslContext(ssl)
                 .handlerConfigurator(handler -> endpointIdentification(handler.engine())))).orElse(http);
+    }
+
+    /**
+     * A TLS handler for a plain Netty connection to a peer at {@code host:port}, configured as {@link #apply} configures
+     * Reactor Netty's client; empty when TLS is not configured.
+     */
+    public Optional<SslHandler> clientHandler(ByteBufAllocator allocator, String host, int port) {
+        return context.map(ssl -> {
+            SslHandler handler = ssl.newHandler(allocator, host, port);
+            endpointIdentification(handler.engine());
+            return handler;
+        });
     }
 
     private void endpointIdentification(SSLEngine engine) {

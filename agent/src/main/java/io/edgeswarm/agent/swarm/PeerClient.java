@@ -5,9 +5,8 @@ import io.edgeswarm.agent.security.PeerTls;
 import io.edgeswarm.agent.storage.Manifest;
 import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NetworkBuffers;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.BitSet;
@@ -15,24 +14,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Mono;
-import reactor.netty.ByteBufFlux;
-import reactor.netty.Connection;
+import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Talks to other agents' HTTP APIs: manifests, bitfields, chunks and names. Every call has a timeout. */
 @Component
-public class PeerClient {
+public class PeerClient implements DisposableBean {
 
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     private static final Duration SMALL_TIMEOUT = Duration.ofSeconds(5);
@@ -52,28 +50,29 @@ public class PeerClient {
     private static final int MAX_BODY = 64 * 1024 * 1024 + 1024;
 
     private final WebClient client;
-    /** The peer client for chunk requests: every one names this agent's zone, so holders can count locality. */
-    private final HttpClient chunkHttp;
-    private final NettyDataBufferFactory buffers = new NettyDataBufferFactory(NetworkBuffers.ALLOCATOR);
+    private final ChunkConnections chunkConnections;
+    private final ChunkExchange.Settings chunkSettings;
     private final JsonMapper json;
-    private final ReceiveLowWater lowWater;
     private final String nodeId;
 
     public PeerClient(io.edgeswarm.agent.config.NodeIdentity identity, PeerTls tls, JsonMapper json,
             EdgeswarmProperties properties) {
         this.json = json;
-        this.lowWater = new ReceiveLowWater((int) properties.transfer().receiveBatch().toBytes());
-        String zone = identity.zone();
         this.nodeId = identity.nodeId();
         HttpClient http = tls.apply(HttpClient.create(ConnectionProvider.builder("edgeswarm-peers").maxConnections(256)
                         .pendingAcquireTimeout(Duration.ofSeconds(10)).maxIdleTime(POOL_MAX_IDLE).build())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
-                .option(ChannelOption.ALLOCATOR, NetworkBuffers.ALLOCATOR)
-                .httpResponseDecoder(decoder -> decoder.maxChunkSize(MAX_BODY_PART)));
-        this.chunkHttp = http.headers(headers -> headers.set(SwarmHeaders.REQUESTER_ZONE, zone)
-                .set(SwarmHeaders.REQUESTER, nodeId));
+                .option(ChannelOption.ALLOCATOR, NetworkBuffers.ALLOCATOR));
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
+        this.chunkConnections = new ChunkConnections(HttpResources.get(), tls, Duration.ofMillis(CONNECT_TIMEOUT_MS),
+                POOL_MAX_IDLE, MAX_BODY_PART);
+        // Every chunk request names this agent and its zone, so holders can count locality.
+        HttpHeaders requestHeaders = new DefaultHttpHeaders().set(SwarmHeaders.REQUESTER_ZONE, identity.zone())
+                .set(SwarmHeaders.REQUESTER, nodeId);
+        this.chunkSettings = new ChunkExchange.Settings(MAX_BODY,
+                new ReceiveLowWater((int) properties.transfer().receiveBatch().toBytes()),
+                new NettyDataBufferFactory(NetworkBuffers.ALLOCATOR), this::askInstead, requestHeaders);
     }
 
     /** A manifest, the peer that served it, and that peer's bitfield when it sent one (null otherwise). */
@@ -132,95 +131,32 @@ public class PeerClient {
     }
 
     /**
-     * Asks a peer for one chunk. This is the swarm's hottest request, so it goes through Reactor Netty's client
-     * directly (same pool and TLS as the rest): WebClient's exchange, codecs and observation cost more CPU per chunk
-     * than the bytes do. A reply must name its length, at most {@link #MAX_BODY}, before any of it is buffered.
+     * Asks a peer for one chunk. This is the swarm's hottest request, so it skips Reactor Netty's client and WebClient
+     * for a plain Netty exchange on a kept-alive connection ({@link ChunkExchange}); same event loops and TLS as the
+     * rest. A reply must name its length, at most {@link #MAX_BODY}, before any of it is buffered.
      *
      * @param ourHoldings this agent's bitfield of the artifact as a {@link HoldingsHeader} value, sent along so the
      *     peer learns what we hold if it is fetching the artifact too; null sends none
      */
     Mono<ChunkReply> chunk(Peer peer, Digest digest, int index, Duration timeout, String ourHoldings) {
-        String uri = peer.baseUrl() + "/api/v1/artifacts/" + digest + "/chunks/" + index;
-        HttpClient http = ourHoldings == null ? chunkHttp
-                : chunkHttp.headers(headers -> headers.set(HoldingsHeader.NAME, ourHoldings));
-        return Mono.defer(() -> {
-            long started = System.nanoTime();
-            return http.get().uri(uri).responseConnection((response, connection) -> {
-                long latency = System.nanoTime() - started;
-                ByteBufFlux body = connection.inbound().receive();
-                int status = response.status().code();
-                if (status == HttpStatus.SERVICE_UNAVAILABLE.value()) {
-                    return body.then(Mono.error(new PeerBusyException(peer.id())));
-                }
-                if (status == HttpStatus.CONFLICT.value()) {
-                    return body.aggregate().asByteArray().map(this::askInstead).defaultIfEmpty("")
-                            .flatMap(askInstead -> Mono.error(new SentAlreadyException(peer.id(), index,
-                                    askInstead.isEmpty() ? null : askInstead)));
-                }
-                if (status != HttpStatus.OK.value()) {
-                    return body.then(Mono.error(new ChunkRefusedException(peer.id(), index, status,
-                            response.status().reasonPhrase())));
-                }
-                HttpHeaders headers = response.responseHeaders();
-                long length = contentLength(headers);
-                if (length <= 0 || length > MAX_BODY) {
-                    return Mono.error(new ChunkRefusedException(peer.id(), index, status,
-                            "Content-Length must be between 1 and " + MAX_BODY + ", got " + length));
-                }
-                boolean origin = Boolean.parseBoolean(headers.get(SwarmHeaders.ORIGIN));
-                BitSet holdings = HoldingsHeader.decode(headers.get(HoldingsHeader.NAME));
-                int uploads = uploads(headers);
-                return collect(body, connection, length).map(bytes -> new ChunkReply(buffers.wrap(bytes), origin, latency,
-                        holdings, uploads));
-            }).singleOrEmpty().timeout(timeout, Mono.error(() -> timedOut("chunk " + index + " from " + peer.id(),
-                    timeout)));
-        });
+        String path = "/api/v1/artifacts/" + digest + "/chunks/" + index;
+        return Mono.create(sink -> new ChunkExchange(chunkConnections, chunkSettings, peer, index, path, ourHoldings,
+                timeout, sink).begin());
     }
 
     /**
      * The error a frequent request's timeout ends it with, passed as the timeout's fallback: without one, Reactor's
-     * {@code timeout} walks the whole operator chain at every subscription to name it in its message (Reactor 3.8),
-     * which the profile showed on every chunk request. This message names the request instead.
+     * {@code timeout} walks the whole operator chain at every subscription to name it in its message (Reactor 3.8).
+     * This message names the request instead.
      */
     private static TimeoutException timedOut(String what, Duration after) {
         return new TimeoutException(what + " timed out after " + after.toMillis() + " ms");
     }
 
-    /**
-     * A body's buffers as they arrived, joined without a copy. Reactor Netty's own aggregation joins them in a
-     * composite of at most 16 parts, and a chunk can arrive in more: the composite then copies it all into one
-     * freshly allocated buffer. Parts received before an error or a cancellation (a timeout, an endgame
-     * loser) are released by the discard hook, as in Reactor Netty's aggregation. While it arrives, the kernel
-     * gathers a batch of it before each read ({@link ReceiveLowWater}).
-     */
-    private Mono<ByteBuf> collect(ByteBufFlux body, Connection connection, long length) {
-        ReceiveLowWater.Body progress = lowWater.body(connection.channel(), length);
-        return body.retain()
-                .doOnNext(part -> progress.received(part.readableBytes()))
-                .doFinally(signal -> progress.done())
-                .collectList()
-                .doOnDiscard(ByteBuf.class, ByteBuf::release)
-                .map(parts -> NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Math.max(1, parts.size()))
-                        .addComponents(true, parts));
-    }
-
-    private static long contentLength(HttpHeaders headers) {
-        try {
-            String value = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-            return value == null ? -1 : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** The serving peer's uploads in progress; -1 when absent or not a count, which only loses a hint. */
-    private static int uploads(HttpHeaders headers) {
-        try {
-            String value = headers.get(SwarmHeaders.UPLOADS);
-            return value == null ? -1 : Math.max(-1, Integer.parseInt(value));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** Closes the idle chunk connections when the agent stops. */
+    @Override
+    public void destroy() {
+        chunkConnections.close();
     }
 
     /** The {@code askInstead} of an origin's 409 problem; empty if the body is not the problem we expect. */
