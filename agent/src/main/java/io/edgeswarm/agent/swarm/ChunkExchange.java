@@ -69,7 +69,7 @@ final class ChunkExchange {
     private boolean keepAlive;
     private long latencyNanos;
     private long expected;
-    private long received;
+    private long bodyBytes;
     private boolean fromOrigin;
     private BitSet holdings;
     private int uploads;
@@ -220,7 +220,7 @@ final class ChunkExchange {
             if (length > 0) {
                 body.addComponent(true, bytes.retain());
             }
-            received += length;
+            bodyBytes += length;
             progress.received(length);
         } else if (problem != null) {
             problem.writeBytes(bytes, Math.min(length, MAX_PROBLEM_BYTES - problem.readableBytes()));
@@ -228,8 +228,8 @@ final class ChunkExchange {
     }
 
     private void complete() {
-        if (body != null && received != expected) {
-            failed(new IOException(peer + " sent " + received + " of chunk " + index + "'s " + expected + " bytes"));
+        if (body != null && bodyBytes != expected) {
+            failed(new IOException(peer + " sent " + bodyBytes + " of chunk " + index + "'s " + expected + " bytes"));
             return;
         }
         Channel connection = channel;
