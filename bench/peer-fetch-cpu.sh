@@ -4,7 +4,7 @@
 # reported. Prints wall time, the user+system CPU of the downloader and of the server per round, and both
 # agents' peak RSS (VmHWM) so far, all from /proc.
 #   bench/peer-fetch-cpu.sh [SIZE_MiB=512] [XMX=160m] [ROUNDS=3]
-# Stores live under $WORK (default /dev/shm: the page cache, not a disk, as in the swarm lab).
+# Stores live under $WORK (default /dev/shm: the page cache, not a disk, as in the swarm lab) and are removed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${1:-512}
@@ -39,7 +39,9 @@ peak_rss_mib() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
 
 A=$(start_agent a 7811 7911 7912)
 B=$(start_agent b 7812 7912 7911)
-trap 'kill $A $B 2>/dev/null || true' EXIT
+# The stores go with the run (their logs stay): left in /dev/shm, two 8 GiB stores are RAM that a later lab run
+# needs (one tipped an N=16, 1 GiB run into the OOM killer).
+trap 'kill $A $B 2>/dev/null || true; wait $A $B 2>/dev/null || true; rm -rf "$WORK/a" "$WORK/b" "$WORK/input.bin"' EXIT
 wait_ready 7811; wait_ready 7812
 
 for round in $(seq 1 "$ROUNDS"); do
