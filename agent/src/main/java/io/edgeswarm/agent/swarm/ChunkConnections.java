@@ -138,10 +138,6 @@ final class ChunkConnections implements AutoCloseable {
         }
     }
 
-    int idleCount() {
-        return idle.values().stream().mapToInt(ArrayDeque::size).sum();
-    }
-
     private void forget(Endpoint endpoint, Channel channel) {
         idle.computeIfPresent(endpoint, (key, channels) -> {
             channels.remove(channel);

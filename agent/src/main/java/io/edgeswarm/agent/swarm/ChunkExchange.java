@@ -54,7 +54,7 @@ final class ChunkExchange {
     private final String path;
     private final String ourHoldings;
     private final MonoSink<ChunkReply> sink;
-    private final long timeoutNanos;
+    private final Duration timeout;
     private final long started = System.nanoTime();
 
     private volatile boolean cancelled;
@@ -86,7 +86,7 @@ final class ChunkExchange {
         this.index = index;
         this.path = path;
         this.ourHoldings = ourHoldings;
-        this.timeoutNanos = timeout.toNanos();
+        this.timeout = timeout;
         this.sink = sink;
     }
 
@@ -122,10 +122,10 @@ final class ChunkExchange {
             connect(); // closed while it sat idle
             return;
         }
-        long remaining = timeoutNanos - (System.nanoTime() - started);
+        long remaining = timeout.toNanos() - (System.nanoTime() - started);
         if (remaining <= 0) {
             connections.release(endpoint, connection);
-            fail(timeout());
+            fail(timeoutError());
             return;
         }
         reused = wasIdle;
@@ -288,12 +288,11 @@ final class ChunkExchange {
     }
 
     private void timedOut() {
-        failed(timeout());
+        failed(timeoutError());
     }
 
-    private TimeoutException timeout() {
-        return new TimeoutException("chunk " + index + " from " + peer + " timed out after "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    private TimeoutException timeoutError() {
+        return PeerClient.timedOut("chunk " + index + " from " + peer, timeout);
     }
 
     private void fail(Throwable cause) {

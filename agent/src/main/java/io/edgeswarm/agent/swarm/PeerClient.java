@@ -145,11 +145,11 @@ public class PeerClient implements DisposableBean {
     }
 
     /**
-     * The error a frequent request's timeout ends it with, passed as the timeout's fallback: without one, Reactor's
-     * {@code timeout} walks the whole operator chain at every subscription to name it in its message (Reactor 3.8).
-     * This message names the request instead.
+     * The error a frequent request's timeout ends it with: a chunk exchange's, and a poll's as its {@code timeout}
+     * fallback (without one, Reactor's {@code timeout} walks the whole operator chain at every subscription to name it
+     * in its message, Reactor 3.8). This message names the request instead.
      */
-    private static TimeoutException timedOut(String what, Duration after) {
+    static TimeoutException timedOut(String what, Duration after) {
         return new TimeoutException(what + " timed out after " + after.toMillis() + " ms");
     }
 
