@@ -183,6 +183,9 @@ public record EdgeswarmProperties(
      * @param maxDownloadRate bytes per second this agent fetches from peers; unset means unlimited
      * @param uploadSlots chunks served to peers at once; beyond this peers get 503 and go elsewhere
      * @param requestsPerPeer chunk requests in flight to one peer
+     * @param pipelineDepth chunk requests to one peer that share a connection, sent one after another without waiting
+     *     for replies (HTTP/1.1 pipelining), so a pair's transfer is one busy stream; {@code 1} gives each request a
+     *     connection of its own
      * @param requestsPerArtifact chunk requests in flight for one artifact (each holds one chunk in memory)
      * @param banDuration how long a peer that served a bad chunk is shunned
      * @param noSourceTimeout a download with no usable source for this long fails instead of waiting
@@ -214,6 +217,7 @@ public record EdgeswarmProperties(
             DataSize maxDownloadRate,
             @DefaultValue("16") int uploadSlots,
             @DefaultValue("3") int requestsPerPeer,
+            @DefaultValue("3") int pipelineDepth,
             @DefaultValue("8") int requestsPerArtifact,
             @DefaultValue("5m") @NotNull Duration banDuration,
             @DefaultValue("20s") @NotNull Duration noSourceTimeout,
@@ -250,6 +254,10 @@ public record EdgeswarmProperties(
             if (sendLowWater != null && (sendLowWater.toBytes() < 0 || sendLowWater.toBytes() > MAX_SEND_LOW_WATER)) {
                 throw new IllegalArgumentException("edgeswarm.transfer.send-low-water must be between 0 and 16MB, got "
                         + sendLowWater);
+            }
+            if (pipelineDepth < 1) {
+                throw new IllegalArgumentException("edgeswarm.transfer.pipeline-depth must be at least 1, got "
+                        + pipelineDepth);
             }
             if (holdingsPolls < 1) {
                 throw new IllegalArgumentException("edgeswarm.transfer.holdings-polls must be at least 1, got "

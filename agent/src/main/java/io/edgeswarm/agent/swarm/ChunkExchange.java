@@ -33,8 +33,11 @@ import reactor.core.publisher.MonoSink;
 /**
  * One chunk request, from taking a connection to the reply's last byte. Apart from {@link #begin} and a cancellation,
  * it runs on its connection's event loop, so its state needs no locks. The reply's body is kept in the buffers it
- * arrived in, joined without a copy; a failed, timed out or cancelled exchange releases them and closes its
- * connection, since a connection in the middle of a reply cannot carry another request.
+ * arrived in, joined without a copy. Requests to one peer may share a connection ({@link ChunkConnections}), replies
+ * coming in the order the requests went out. An exchange given up while replies to others wait behind its own (an
+ * endgame loser, a request timed out before its reply began) stays in line and drops its reply as it arrives, so the
+ * others keep their connection; given up alone, or failed, it closes the connection, and the requests behind it that
+ * got nothing go out once more on another.
  */
 final class ChunkExchange {
 
@@ -59,9 +62,13 @@ final class ChunkExchange {
 
     private volatile boolean cancelled;
     private volatile Channel channel;
-    private boolean reused;
+    /** Holds a reservation on {@link #channel}. */
+    private volatile boolean reserved;
+    /** The request went out on {@link #channel} and its reply has not ended. */
+    private boolean queued;
     private boolean retried;
-    private boolean finished;
+    /** The sink has its answer, or was cancelled: a reply still to come is dropped. */
+    private boolean over;
     private ScheduledFuture<?> timer;
 
     private int status;
@@ -90,74 +97,66 @@ final class ChunkExchange {
         this.sink = sink;
     }
 
-    /** Sends the request on an idle connection to the peer, or a new one. */
+    /** Sends the request on a connection to the peer with room for it, or a new one. */
     void begin() {
         sink.onCancel(this::cancel);
-        Channel idle = connections.pollIdle(endpoint);
-        if (idle != null) {
-            idle.eventLoop().execute(() -> start(idle, true));
-        } else {
-            connect();
-        }
+        send();
     }
 
-    private void connect() {
-        connections.connect(endpoint).addListener((ChannelFuture connected) -> {
+    private void send() {
+        Channel connection = connections.take(endpoint);
+        channel = connection;
+        reserved = true;
+        ChunkConnections.whenConnected(connection, connected -> {
             if (connected.isSuccess()) {
-                start(connected.channel(), false);
+                start(connection);
             } else {
+                leave();
                 fail(connected.cause());
             }
         });
     }
 
-    private void start(Channel connection, boolean wasIdle) {
-        channel = connection;
-        if (cancelled || finished) {
-            finished = true;
-            connections.release(endpoint, connection); // nothing was sent on it
+    private void start(Channel connection) {
+        if (cancelled || over) {
+            over = true;
+            leave(); // nothing was sent on it
             return;
         }
-        if (wasIdle && !connection.isActive()) {
-            connect(); // closed while it sat idle
+        if (!connection.isActive()) {
+            leave();
+            closedUnanswered(); // closed while we waited for the event loop
             return;
         }
         long remaining = timeout.toNanos() - (System.nanoTime() - started);
         if (remaining <= 0) {
-            connections.release(endpoint, connection);
+            leave();
             fail(timeoutError());
             return;
         }
-        reused = wasIdle;
         timer = connection.eventLoop().schedule(this::timedOut, remaining, TimeUnit.NANOSECONDS);
-        ChunkConnections.attach(connection, this);
+        ChunkConnections.enqueue(connection, this);
+        queued = true;
         connection.writeAndFlush(request()).addListener((ChannelFuture written) -> {
-            if (written.isSuccess() || finished) {
-                return;
-            }
-            if (retryable()) {
-                retry();
-            } else {
-                failed(written.cause());
+            if (!written.isSuccess()) {
+                written.channel().close(); // every exchange on it hears of it through closed()
             }
         });
     }
 
     /**
-     * Whether the request may go out again on a new connection: only once, and only if it went out on a connection
-     * that sat idle and nothing of a reply came back. The peer may have closed that connection just as we sent (its
-     * idle timeout), and a GET is safe to repeat.
+     * The connection closed before this exchange's reply began: the request goes out once more on another, since a
+     * GET is safe to repeat. The peer may have closed an idle connection just as we sent on it (its idle timeout), or
+     * closed one whose earlier reply said {@code Connection: close}, or a request ahead of ours failed.
      */
-    private boolean retryable() {
-        return reused && !retried && status == 0 && !cancelled && !finished;
-    }
-
-    private void retry() {
-        retried = true;
-        Channel stale = channel;
-        detach();
-        stale.close();
-        connect();
+    private void closedUnanswered() {
+        if (!retried && !cancelled && !over) {
+            retried = true;
+            cancelTimer();
+            send();
+        } else {
+            fail(new IOException("the connection to " + peer + " closed before chunk " + index + " was received whole"));
+        }
     }
 
     private FullHttpRequest request() {
@@ -172,9 +171,6 @@ final class ChunkExchange {
 
     /** A message of the reply, from the connection's handler, which releases it afterwards. */
     void received(Object message) {
-        if (finished) {
-            return;
-        }
         if (message instanceof HttpObject object && object.decoderResult().isFailure()) {
             failed(new IOException("malformed reply from " + peer + " to chunk " + index + ": "
                     + object.decoderResult().cause().getMessage(), object.decoderResult().cause()));
@@ -183,7 +179,7 @@ final class ChunkExchange {
         if (message instanceof HttpResponse response) {
             head(response);
         }
-        if (!finished && message instanceof HttpContent content) {
+        if (queued && message instanceof HttpContent content) {
             content(content.content());
             if (content instanceof LastHttpContent) {
                 complete();
@@ -204,39 +200,52 @@ final class ChunkExchange {
                         "Content-Length must be between 1 and " + settings.maxBody() + ", got " + expected));
                 return;
             }
+            progress = settings.lowWater().body(channel, expected);
+            if (over) {
+                return; // dropped as it arrives
+            }
             fromOrigin = Boolean.parseBoolean(headers.get(SwarmHeaders.ORIGIN));
             holdings = HoldingsHeader.decode(headers.get(HoldingsHeader.NAME));
             uploads = uploads(headers);
             body = NetworkBuffers.ALLOCATOR.compositeDirectBuffer(Integer.MAX_VALUE);
-            progress = settings.lowWater().body(channel, expected);
-        } else if (status == 409) {
+        } else if (status == 409 && !over) {
             problem = Unpooled.buffer();
         }
     }
 
     private void content(ByteBuf bytes) {
         int length = bytes.readableBytes();
+        bodyBytes += length;
+        if (progress != null) {
+            progress.received(length);
+        }
         if (body != null) {
             if (length > 0) {
                 body.addComponent(true, bytes.retain());
             }
-            bodyBytes += length;
-            progress.received(length);
         } else if (problem != null) {
             problem.writeBytes(bytes, Math.min(length, MAX_PROBLEM_BYTES - problem.readableBytes()));
         }
     }
 
     private void complete() {
-        if (body != null && bodyBytes != expected) {
+        if (status == 200 && bodyBytes != expected) {
             failed(new IOException(peer + " sent " + bodyBytes + " of chunk " + index + "'s " + expected + " bytes"));
             return;
         }
         Channel connection = channel;
-        end();
+        leave();
         if (progress != null) {
             progress.done();
         }
+        if (!keepAlive) {
+            connection.close();
+        }
+        if (over) {
+            releaseBuffers();
+            return;
+        }
+        over = true;
         Throwable refusal = switch (status) {
             case 200 -> null;
             case 503 -> new PeerBusyException(peer);
@@ -250,11 +259,6 @@ final class ChunkExchange {
                 holdings, uploads) : null;
         body = null; // the reply owns it now
         releaseBuffers();
-        if (keepAlive) {
-            connections.release(endpoint, connection);
-        } else {
-            connection.close();
-        }
         if (cancelled) {
             if (reply != null) {
                 reply.release();
@@ -266,75 +270,107 @@ final class ChunkExchange {
         }
     }
 
-    /** The connection closed: a stale kept-alive connection is retried once, otherwise the exchange fails. */
+    /** The connection closed with this exchange's request sent and its reply not over. */
     void closed() {
-        if (finished) {
-            return;
+        boolean answered = status != 0;
+        leave();
+        if (over) {
+            releaseBuffers();
+        } else if (answered) {
+            fail(new IOException("the connection to " + peer + " closed before chunk " + index
+                    + " was received whole"));
+        } else {
+            closedUnanswered();
         }
-        if (retryable()) {
-            retry();
-            return;
-        }
-        fail(new IOException("the connection to " + peer + " closed before chunk " + index + " was received whole"));
     }
 
-    /** The connection failed: the exchange fails and the connection is closed. */
+    /** The reply failed: the exchange fails and the connection is closed, since it cannot tell where the next begins. */
     void failed(Throwable cause) {
         Channel connection = channel;
+        leave();
         fail(cause);
-        if (connection != null) {
-            connection.close();
-        }
+        connection.close();
+    }
+
+    /** The connection failed (reset, a TLS error) while this exchange's reply was the one to come. */
+    void broken(Throwable cause) {
+        failed(new IOException("the connection to " + peer + " failed before chunk " + index + " was received whole: "
+                + cause.getMessage(), cause));
     }
 
     private void timedOut() {
-        failed(timeoutError());
+        timer = null;
+        giveUp(timeoutError());
     }
 
     private TimeoutException timeoutError() {
         return PeerClient.timedOut("chunk " + index + " from " + peer, timeout);
     }
 
-    private void fail(Throwable cause) {
-        if (finished) {
-            return;
-        }
-        end();
-        releaseBuffers();
-        if (!cancelled) {
-            sink.error(cause);
-        }
-    }
-
-    /** Any thread: a cancelled exchange (an endgame loser) closes its connection mid-reply. */
+    /** Any thread: the subscriber no longer wants the chunk (an endgame loser, a download stopped). */
     private void cancel() {
         cancelled = true;
         Channel connection = channel;
         if (connection != null) {
-            connection.eventLoop().execute(() -> {
-                if (!finished) {
-                    end();
-                    releaseBuffers();
-                    connection.close();
-                }
-            });
+            connection.eventLoop().execute(() -> giveUp(null));
         }
     }
 
-    /** Marks the exchange over and detaches it from its connection; on the connection's event loop. */
-    private void end() {
-        finished = true;
-        detach();
+    /**
+     * Ends the exchange before its reply is over, with {@code cause} to the sink unless it was cancelled. Alone on
+     * its connection, or with its reply begun behind a stuck one, it closes the connection, which saves the rest of
+     * its reply; with replies to others waiting behind its own, it stays in line and drops its reply as it comes.
+     */
+    private void giveUp(Throwable cause) {
+        Channel connection = channel;
+        if (!connection.eventLoop().inEventLoop()) {
+            connection.eventLoop().execute(() -> giveUp(cause)); // moved to another connection meanwhile
+            return;
+        }
+        if (!queued || over) {
+            return; // not sent yet (start() sees the cancellation), or over already
+        }
+        boolean keepConnection = !ChunkConnections.alone(connection, this)
+                && !(cause != null && ChunkConnections.receiving(connection, this));
+        if (!keepConnection) {
+            failed(cause);
+            return;
+        }
+        cancelTimer();
+        over = true;
+        releaseBuffers();
+        if (cause != null) {
+            sink.error(cause);
+        }
     }
 
-    private void detach() {
+    private void fail(Throwable cause) {
+        cancelTimer();
+        releaseBuffers();
+        if (over) {
+            return;
+        }
+        over = true;
+        if (!cancelled && cause != null) {
+            sink.error(cause);
+        }
+    }
+
+    /** Takes this exchange off its connection; on the connection's event loop. */
+    private void leave() {
+        cancelTimer();
+        Channel connection = channel;
+        if (connection != null && (queued || reserved)) {
+            ChunkConnections.leave(connection, this, queued, reserved);
+        }
+        queued = false;
+        reserved = false;
+    }
+
+    private void cancelTimer() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
-        }
-        Channel connection = channel;
-        if (connection != null) {
-            ChunkConnections.detach(connection);
         }
     }
 

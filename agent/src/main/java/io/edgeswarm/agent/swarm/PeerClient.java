@@ -66,7 +66,7 @@ public class PeerClient implements DisposableBean {
         this.client = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http))
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
         this.chunkConnections = new ChunkConnections(HttpResources.get(), tls, Duration.ofMillis(CONNECT_TIMEOUT_MS),
-                POOL_MAX_IDLE, MAX_BODY_PART);
+                POOL_MAX_IDLE, properties.transfer().pipelineDepth(), MAX_BODY_PART);
         // Every chunk request names this agent and its zone, so holders can count locality.
         HttpHeaders requestHeaders = new DefaultHttpHeaders().set(SwarmHeaders.REQUESTER_ZONE, identity.zone())
                 .set(SwarmHeaders.REQUESTER, nodeId);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +130,98 @@ class PeerClientChunkTest {
     }
 
     @Test
+    void requestsToOnePeerShareAConnectionAndEachGetsItsOwnReply() {
+        Peer peer = peer(httpServer());
+        client = client(3);
+
+        List<String> replies = Flux.range(10, 3)
+                .flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null).map(PeerClientChunkTest::text))
+                .collectList().block(TIMEOUT);
+
+        assertThat(replies).as("replies in the order asked, the first the slowest")
+                .containsExactly("chunk 10", "chunk 11", "chunk 12");
+        assertThat(connections).as("three requests sent one after another on one connection").hasValue(1);
+    }
+
+    @Test
+    void withPipelineDepthOneEveryRequestInFlightHasAConnectionOfItsOwn() {
+        Peer peer = peer(httpServer());
+        client = client(1);
+
+        List<String> replies = Flux.range(10, 3)
+                .flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null).map(PeerClientChunkTest::text))
+                .collectList().block(TIMEOUT);
+
+        assertThat(replies).containsExactly("chunk 10", "chunk 11", "chunk 12");
+        assertThat(connections).hasValue(3);
+    }
+
+    @Test
+    void aRequestGivenUpWithAReplyBehindItDropsItsOwnAndKeepsTheConnection() throws Exception {
+        Peer peer = peer(httpServer());
+        client = client(3);
+
+        Disposable slow = client.chunk(peer, DIGEST, 22, TIMEOUT, null).subscribe();
+        Mono<String> next = client.chunk(peer, DIGEST, 11, TIMEOUT, null).map(PeerClientChunkTest::text).cache();
+        next.subscribe();
+        Thread.sleep(300);
+        slow.dispose();
+
+        assertThat(next.block(TIMEOUT)).isEqualTo("chunk 11");
+        assertThat(text(client.chunk(peer, DIGEST, 12, TIMEOUT, null).block(TIMEOUT))).isEqualTo("chunk 12");
+        assertThat(connections).as("the given-up reply was read and dropped, not cut off").hasValue(1);
+    }
+
+    @Test
+    void aRequestTimedOutBehindASlowReplyFailsAloneAndTheConnectionCarriesOn() {
+        Peer peer = peer(httpServer());
+        client = client(3);
+
+        Mono<PeerClient.ChunkReply> slow = client.chunk(peer, DIGEST, 22, TIMEOUT, null).cache();
+        slow.subscribe();
+        assertThatThrownBy(() -> client.chunk(peer, DIGEST, 11, Duration.ofMillis(400), null).block(TIMEOUT))
+                .hasRootCauseInstanceOf(TimeoutException.class)
+                .hasMessageContaining("chunk 11 from p1 timed out after 400 ms");
+
+        PeerClient.ChunkReply whole = slow.block(TIMEOUT);
+        try {
+            assertThat(whole.length()).isEqualTo(2000);
+        } finally {
+            whole.release();
+        }
+        assertThat(text(client.chunk(peer, DIGEST, 12, TIMEOUT, null).block(TIMEOUT))).isEqualTo("chunk 12");
+        assertThat(connections).hasValue(1);
+    }
+
+    @Test
+    void requestsBehindAReplyCutShortGoOutAgainOnANewConnection() {
+        Peer peer = peer(httpServer());
+        client = client(3);
+
+        Mono<PeerClient.ChunkReply> cut = client.chunk(peer, DIGEST, 20, TIMEOUT, null).cache();
+        Mono<String> behind = client.chunk(peer, DIGEST, 11, TIMEOUT, null).map(PeerClientChunkTest::text).cache();
+        cut.subscribe(reply -> reply.release(), error -> { });
+        behind.subscribe(text -> { }, error -> { });
+
+        assertThatThrownBy(() -> cut.block(TIMEOUT)).hasMessageContaining("chunk 20");
+        assertThat(behind.block(TIMEOUT)).isEqualTo("chunk 11");
+        assertThat(connections).hasValue(2);
+    }
+
+    @Test
+    void requestsBehindAReplyThatClosesTheConnectionGoOutAgainOnANewOne() {
+        Peer peer = peer(httpServer());
+        client = client(3);
+
+        List<String> replies = Flux.just(21, 11)
+                .flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null).map(PeerClientChunkTest::text))
+                .collectList().block(TIMEOUT);
+
+        assertThat(replies).containsExactly("bye", "chunk 11");
+        assertThat(connections).hasValue(2);
+    }
+
+    @Test
     void aReplyCutShortFailsNamingTheChunk() {
         Peer peer = peer(rawServer(request -> "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(500),
                 true));
@@ -199,6 +292,20 @@ class PeerClientChunkTest {
                                 .send(Flux.range(0, 3).map(part -> Unpooled.wrappedBuffer(CHUNK, part * 100_000,
                                         100_000)), piece -> true);
                         case "1" -> response.status(503).header("Retry-After", "1").sendString(Mono.just("{}"));
+                        case "10", "11", "12" -> {
+                            byte[] text = ("chunk " + request.param("index")).getBytes(StandardCharsets.US_ASCII);
+                            Duration delay = Duration.ofMillis("10".equals(request.param("index")) ? 300 : 0);
+                            yield response.header("Content-Length", Integer.toString(text.length))
+                                    .send(Mono.delay(delay).map(tick -> Unpooled.wrappedBuffer(text)));
+                        }
+                        case "20" -> response.header("Content-Length", "2000").send(Flux.just(new byte[1000])
+                                .map(Unpooled::wrappedBuffer)
+                                .concatWith(Mono.error(new IOException("the disk went away"))), piece -> true);
+                        case "21" -> response.header("Connection", "close").header("Content-Length", "3")
+                                .sendString(Mono.just("bye"));
+                        case "22" -> response.header("Content-Length", "2000").send(Flux.just(new byte[1000])
+                                .concatWith(Mono.delay(Duration.ofSeconds(1)).map(tick -> new byte[1000]))
+                                .map(Unpooled::wrappedBuffer), piece -> true);
                         case "2" -> response.status(409).header("Content-Type", "application/problem+json")
                                 .sendString(Mono.just("{\"status\":409,\"askInstead\":\"AQI=\"}"));
                         default -> response.status(404).sendString(Mono.just("{\"status\":404}"));
@@ -237,9 +344,27 @@ class PeerClientChunkTest {
         return bytes;
     }
 
+    private static String text(PeerClient.ChunkReply reply) {
+        try {
+            return new String(bytes(reply.body()), StandardCharsets.US_ASCII);
+        } finally {
+            reply.release();
+        }
+    }
+
+    /** A client with the default settings. */
     private static PeerClient client() {
-        EdgeswarmProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "edgeswarm.node-id", "test"))).bindOrCreate("edgeswarm", EdgeswarmProperties.class);
+        return client(Map.of("edgeswarm.node-id", "test"));
+    }
+
+    private static PeerClient client(int pipelineDepth) {
+        return client(Map.of("edgeswarm.node-id", "test",
+                "edgeswarm.transfer.pipeline-depth", Integer.toString(pipelineDepth)));
+    }
+
+    private static PeerClient client(Map<String, String> settings) {
+        EdgeswarmProperties properties = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("edgeswarm", EdgeswarmProperties.class);
         PeerTls plain = new PeerTls(properties, new DefaultSslBundleRegistry(), new MockEnvironment());
         return new PeerClient(new NodeIdentity("test", "zone-a", Map.of(), "127.0.0.1"), plain,
                 JsonMapper.builder().build(), properties);
