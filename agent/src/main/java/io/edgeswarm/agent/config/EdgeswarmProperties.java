@@ -218,7 +218,7 @@ public record EdgeswarmProperties(
             @DefaultValue("16") int uploadSlots,
             @DefaultValue("3") int requestsPerPeer,
             @DefaultValue("3") int pipelineDepth,
-            @DefaultValue("8") int requestsPerArtifact,
+            @DefaultValue("12") int requestsPerArtifact,
             @DefaultValue("5m") @NotNull Duration banDuration,
             @DefaultValue("20s") @NotNull Duration noSourceTimeout,
             @DefaultValue("15s") @NotNull Duration crossZoneGrace,
