@@ -155,7 +155,7 @@ final class ChunkExchange {
             cancelTimer();
             send();
         } else {
-            fail(new IOException("the connection to " + peer + " closed before chunk " + index + " was received whole"));
+            fail(closedEarly());
         }
     }
 
@@ -277,14 +277,17 @@ final class ChunkExchange {
         if (over) {
             releaseBuffers();
         } else if (answered) {
-            fail(new IOException("the connection to " + peer + " closed before chunk " + index
-                    + " was received whole"));
+            fail(closedEarly());
         } else {
             closedUnanswered();
         }
     }
 
-    /** The reply failed: the exchange fails and the connection is closed, since it cannot tell where the next begins. */
+    private IOException closedEarly() {
+        return new IOException("the connection to " + peer + " closed before chunk " + index + " was received whole");
+    }
+
+    /** The reply failed: the exchange fails and the connection is closed; where the next reply begins is unknown. */
     void failed(Throwable cause) {
         Channel connection = channel;
         leave();

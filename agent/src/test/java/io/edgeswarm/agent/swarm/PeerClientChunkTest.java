@@ -134,9 +134,7 @@ class PeerClientChunkTest {
         Peer peer = peer(httpServer());
         client = client(3);
 
-        List<String> replies = Flux.range(10, 3)
-                .flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null).map(PeerClientChunkTest::text))
-                .collectList().block(TIMEOUT);
+        List<String> replies = texts(peer, 10, 11, 12);
 
         assertThat(replies).as("replies in the order asked, the first the slowest")
                 .containsExactly("chunk 10", "chunk 11", "chunk 12");
@@ -148,9 +146,7 @@ class PeerClientChunkTest {
         Peer peer = peer(httpServer());
         client = client(1);
 
-        List<String> replies = Flux.range(10, 3)
-                .flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null).map(PeerClientChunkTest::text))
-                .collectList().block(TIMEOUT);
+        List<String> replies = texts(peer, 10, 11, 12);
 
         assertThat(replies).containsExactly("chunk 10", "chunk 11", "chunk 12");
         assertThat(connections).hasValue(3);
@@ -213,9 +209,7 @@ class PeerClientChunkTest {
         Peer peer = peer(httpServer());
         client = client(3);
 
-        List<String> replies = Flux.just(21, 11)
-                .flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null).map(PeerClientChunkTest::text))
-                .collectList().block(TIMEOUT);
+        List<String> replies = texts(peer, 21, 11);
 
         assertThat(replies).containsExactly("bye", "chunk 11");
         assertThat(connections).hasValue(2);
@@ -342,6 +336,12 @@ class PeerClientChunkTest {
         byte[] bytes = new byte[body.readableByteCount()];
         body.read(bytes);
         return bytes;
+    }
+
+    /** The chunks' bodies as text, all requested at once, in the order asked. */
+    private List<String> texts(Peer peer, Integer... indexes) {
+        return Flux.just(indexes).flatMapSequential(index -> client.chunk(peer, DIGEST, index, TIMEOUT, null))
+                .map(PeerClientChunkTest::text).collectList().block(TIMEOUT);
     }
 
     private static String text(PeerClient.ChunkReply reply) {
