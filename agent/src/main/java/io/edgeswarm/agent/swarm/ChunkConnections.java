@@ -73,15 +73,12 @@ final class ChunkConnections implements AutoCloseable {
 
     /**
      * @param depth requests one connection carries at once, sent without waiting for replies; 1 sends each on a
-     *     connection of its own
+     *     connection of its own (at least 1: {@code edgeswarm.transfer.pipeline-depth} is checked where it is bound)
      * @param maxBodyPart the most of a body the HTTP decoder passes on as one part: what one socket read brought, up
      *     to this (Netty's default, 8 KiB, cuts every read into 8 KiB slices that each travel the pipeline alone)
      */
     ChunkConnections(LoopResources loops, PeerTls tls, Duration connectTimeout, Duration maxIdle, int depth,
             int maxBodyPart) {
-        if (depth < 1) {
-            throw new IllegalArgumentException("a connection must carry at least one request, got " + depth);
-        }
         EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
         this.resolver = new DnsAddressResolverGroup(loops.onChannelClass(DatagramChannel.class, group),
                 DnsServerAddressStreamProviders.platformDefault());

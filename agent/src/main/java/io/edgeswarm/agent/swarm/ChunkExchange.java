@@ -152,7 +152,6 @@ final class ChunkExchange {
     private void closedUnanswered() {
         if (!retried && !cancelled && !over) {
             retried = true;
-            cancelTimer();
             send();
         } else {
             fail(closedEarly());
@@ -335,15 +334,10 @@ final class ChunkExchange {
         }
         boolean keepConnection = !ChunkConnections.alone(connection, this)
                 && !(cause != null && ChunkConnections.receiving(connection, this));
-        if (!keepConnection) {
+        if (keepConnection) {
+            fail(cause); // still queued: its reply is dropped as it arrives
+        } else {
             failed(cause);
-            return;
-        }
-        cancelTimer();
-        over = true;
-        releaseBuffers();
-        if (cause != null) {
-            sink.error(cause);
         }
     }
 

@@ -50,8 +50,8 @@ final class ReceiveLowWater {
     }
 
     /**
-     * One body's progress. Parts are counted on the connection's event loop; only a cancellation (a timeout, an
-     * endgame loser) may call {@link #done} from elsewhere, and Reactor Netty closes such a connection anyway.
+     * One body's progress, counted on the connection's event loop. A body given up before its end is either read to
+     * the end (replies queued behind it) or its connection is closed, so the mark never outlives its body.
      */
     final class Body {
 
