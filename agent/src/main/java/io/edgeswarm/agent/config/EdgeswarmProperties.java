@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -211,6 +212,9 @@ public record EdgeswarmProperties(
      * @param catchUpRequests extra chunk requests in flight, at most, for a download that lags the other downloaders
      *     of its zone (one per half {@code requests-per-artifact} of chunks behind their mean), so the slowest member
      *     catches up instead of finishing last; {@code 0} turns it off
+     * @param congestionControl the TCP congestion control of the connections this agent's HTTP server accepts, which
+     *     carry what it sends in bulk (chunks to peers, artifacts to clients), e.g. {@code cubic}; Linux's native
+     *     transport only; blank keeps the kernel's default ({@code net.ipv4.tcp_congestion_control})
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -230,7 +234,8 @@ public record EdgeswarmProperties(
             @DefaultValue("16") int holdingsPolls,
             @DefaultValue("2s") @NotNull Duration holdingsWait,
             @DefaultValue("256") @PositiveOrZero int holdingsWaiters,
-            @DefaultValue("4") int catchUpRequests) {
+            @DefaultValue("4") int catchUpRequests,
+            @DefaultValue("") String congestionControl) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
@@ -241,6 +246,8 @@ public record EdgeswarmProperties(
         public static final long MAX_SEND_LOW_WATER = 16 * 1024 * 1024;
         /** Longer waits would outlast the timeouts of proxies and of the poller's own small requests. */
         public static final Duration MAX_HOLDINGS_WAIT = Duration.ofSeconds(10);
+        /** A kernel name for a congestion control: letters, digits, '_' and '-', 15 at most ({@code TCP_CA_NAME_MAX}). */
+        private static final Pattern CONGESTION_CONTROL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,15}");
 
         public Transfer {
             if (chunkSize != null && (chunkSize.toBytes() < MIN_CHUNK_SIZE || chunkSize.toBytes() > MAX_CHUNK_SIZE)) {
@@ -274,6 +281,12 @@ public record EdgeswarmProperties(
             if (catchUpRequests < 0) {
                 throw new IllegalArgumentException("edgeswarm.transfer.catch-up-requests must be 0 or more, got "
                         + catchUpRequests);
+            }
+            congestionControl = congestionControl == null ? "" : congestionControl.strip();
+            if (!congestionControl.isEmpty() && !CONGESTION_CONTROL_NAME.matcher(congestionControl).matches()) {
+                throw new IllegalArgumentException("edgeswarm.transfer.congestion-control must be a kernel "
+                        + "congestion control's name (letters, digits, '_' or '-', 15 at most), got '"
+                        + congestionControl + "'");
             }
         }
     }

@@ -75,6 +75,20 @@ class TransferPropertiesTest {
                 .rootCause().hasMessageContaining("edgeswarm.transfer.catch-up-requests must be 0 or more, got -1");
     }
 
+    @Test
+    void theCongestionControlIsTheKernelsUnlessNamedAndANameMustLookLikeOne() {
+        assertThat(bind(Map.of()).transfer().congestionControl()).isEmpty();
+        assertThat(bind(Map.of("edgeswarm.transfer.congestion-control", " cubic ")).transfer().congestionControl())
+                .isEqualTo("cubic");
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.congestion-control", "cubic;reno")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.congestion-control must be a kernel congestion "
+                        + "control's name").hasMessageContaining("'cubic;reno'");
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.congestion-control", "a-name-of-16-chr")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("15 at most");
+    }
+
     private static EdgeswarmProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
                 .bindOrCreate("edgeswarm", EdgeswarmProperties.class);
