@@ -22,8 +22,9 @@ import reactor.netty.resources.LoopResources;
  * {@code edgeswarm.transfer.congestion-control} ({@code TCP_CONGESTION}). The sender's choice is the one that counts,
  * and the server's connections carry what an agent sends in bulk: chunks to peers, artifacts to clients. An agent can
  * so choose its own where it may not set the host's or pod's {@code net.ipv4.tcp_congestion_control}. In the lab,
- * with an origin's first sends in turns, CUBIC kept the origin's link full where BBR, slow to grow its flows into
- * the rate a finished turn frees, left it 5-10 % idle (docs/benchmarks.md, twenty-fourth round).
+ * with an origin's first sends in turns, CUBIC kept the origin's link full where BBR left it 5-10 % idle, most
+ * likely because BBR's other flows grow into the rate a finished turn frees only at their next probe
+ * (docs/benchmarks.md, twenty-fourth round).
  *
  * <p>The name is tried on a socket of its own at start-up, so a kernel that lacks it, or does not allow it (an
  * unprivileged process may use only {@code net.ipv4.tcp_allowed_congestion_control}), stops the agent with the
