@@ -1,6 +1,7 @@
 package io.edgeswarm.agent.api;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
+import io.edgeswarm.agent.config.LinuxSocketOption;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.unix.RawUnixChannelOption;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -48,7 +48,7 @@ class ServerCongestionControl implements NettyServerCustomizer {
         String chosen = properties.transfer().congestionControl();
         this.name = padded(chosen);
         if (!chosen.isEmpty()) {
-            tryOnOwnSocket(chosen);
+            tryOnOwnSocket(chosen, name);
             log.info("Connections the HTTP server accepts use TCP congestion control {}", chosen);
         }
     }
@@ -78,15 +78,14 @@ class ServerCongestionControl implements NettyServerCustomizer {
         return Arrays.copyOf(chosen.getBytes(StandardCharsets.US_ASCII), NAME_MAX);
     }
 
-    private static void tryOnOwnSocket(String chosen) {
-        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-        if (!linux || !LoopResources.hasNativeSupport() || !LoopResources.DEFAULT_NATIVE) {
+    private static void tryOnOwnSocket(String chosen, byte[] name) {
+        if (!LinuxSocketOption.onLinux() || !LoopResources.hasNativeSupport() || !LoopResources.DEFAULT_NATIVE) {
             throw new IllegalStateException("edgeswarm.transfer.congestion-control=" + chosen
                     + " needs Linux's native transport (epoll), which the server does not use here");
         }
         Socket probe = Socket.newSocketStream();
         try {
-            probe.setRawOpt(IPPROTO_TCP, TCP_CONGESTION, ByteBuffer.wrap(padded(chosen)));
+            probe.setRawOpt(IPPROTO_TCP, TCP_CONGESTION, ByteBuffer.wrap(name));
         } catch (ChannelException | IOException refused) {
             throw new IllegalStateException("edgeswarm.transfer.congestion-control=" + chosen
                     + ": the kernel refused it (" + refused.getMessage() + "); it must be listed in "

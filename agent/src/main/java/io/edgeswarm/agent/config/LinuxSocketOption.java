@@ -33,6 +33,11 @@ public final class LinuxSocketOption {
         return new LinuxSocketOption(name, level, number, architectures.contains(System.getProperty("os.arch", "")));
     }
 
+    /** Whether this JVM runs on Linux, where such options have their meaning. */
+    public static boolean onLinux() {
+        return LINUX;
+    }
+
     /** Whether setting the option can take effect on this system at all. */
     public boolean supported() {
         return supported;
