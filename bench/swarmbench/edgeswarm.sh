@@ -42,6 +42,8 @@
 #                   file per run, and write a .holdings file beside it: `holdings` (each peer's share of the file when
 #                   the origin had sent one copy, and when each host was done), `owed` (the peers' backlog over the
 #                   run), the run's T0, and how many chunks each peer had hashed into the whole digest on arrival
+#   ES_REQUEST_TRACE  a directory: every agent writes its chunk requests and their outcomes (RequestTrace at TRACE
+#                   level) to DIR/<node id>.log, for bench/request-trace.py; the console log stays at INFO
 #   ES_NICE         nice value of every agent (default 10; 0 for none): a background service that leaves the CPU to
 #                   the kernel's network work first. When 16 agents keep 2 cores 90 % busy at nice 0, the softirq
 #                   threads that move packets through the veths and the tc queues wait behind them and the uplinks
@@ -69,6 +71,12 @@ REPO=${self%/*}/../..
 . "$REPO/bench/swarmbench/timeline.sh"
 JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
 ES_OPTS=${ES_OPTS---edgeswarm.transfer.chunk-sizing=auto}
+if [ -n "${ES_REQUEST_TRACE:-}" ]; then
+  mkdir -p "$ES_REQUEST_TRACE"
+  # Spring resolves ${edgeswarm.node-id}, so each agent writes a file of its own.
+  ES_OPTS="$ES_OPTS --logging.level.io.edgeswarm.agent.swarm.RequestTrace=TRACE --logging.threshold.console=INFO"
+  ES_OPTS="$ES_OPTS --logging.file.name=$ES_REQUEST_TRACE/\${edgeswarm.node-id}.log"
+fi
 JAVA=${ES_JAVA:-java}
 JAVA_OPTS=${ES_JAVA_OPTS:--Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError}
 HTTP_PORT=7700

@@ -135,6 +135,7 @@ public final class Download {
     private volatile long finishedAt;
     private final Map<String, Long> bytesBySource = new java.util.concurrent.ConcurrentHashMap<>();
     private final Availability availability = new Availability();
+    private final RequestTrace trace;
     private Disposable ticker;
     private volatile String failure;
     private volatile boolean finished;
@@ -142,6 +143,7 @@ public final class Download {
     Download(Digest digest, SwarmContext context, StoredArtifact existing) {
         this.digest = digest;
         this.context = context;
+        this.trace = new RequestTrace(digest);
         SplittableRandom random = new SplittableRandom();
         this.picker = new PiecePicker(random.split());
         this.chooser = new PeerChooser(random.split());
@@ -666,6 +668,7 @@ public final class Download {
 
     private void request(PeerState peer, int chunk) {
         peer.inFlight++;
+        trace.requested(chunk, peer.peer.id(), peer.inFlight);
         long started = context.now();
         if (firstRequestAt == 0) {
             firstRequestAt = started;
@@ -707,6 +710,7 @@ public final class Download {
 
     private void chunkArrived(PeerState peer, int chunk, StoredChunk reply, long started) {
         int length = reply.length();
+        trace.arrived(chunk, peer.peer.id(), context.now() - started, reply.latencyNanos() / 1_000_000);
         peer.inFlight--;
         Map<String, Disposable> requests = inFlight.remove(chunk);
         if (requests != null) {
@@ -714,6 +718,7 @@ public final class Download {
             requests.forEach((id, request) -> {
                 if (!id.equals(peer.peer.id())) {
                     request.dispose();
+                    trace.ended(chunk, id, "cancelled");
                     PeerState other = peers.get(id);
                     if (other != null) {
                         other.inFlight--;
@@ -762,6 +767,7 @@ public final class Download {
 
     private void chunkFailed(PeerState peer, int chunk, Throwable error) {
         peer.inFlight--;
+        trace.ended(chunk, peer.peer.id(), error.getClass().getSimpleName());
         Map<String, Disposable> requests = inFlight.get(chunk);
         if (requests != null) {
             requests.remove(peer.peer.id());

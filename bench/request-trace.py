@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Where a swarm's chunk requests waited, from the agents' request traces (RequestTrace at TRACE level).
+
+  bench/request-trace.py [--from S] [--to S] [--idle-queue Q] [--artifact SHORT] T0 LOG...
+
+Each LOG is one agent's log; the agent's name is the file's stem (h3.log), or its directory's name for agent.log.
+T0 is the run's start: epoch seconds, or HH:MM:SS[.fff] UTC on the day of the trace (the .holdings file of an
+ES_TIMELINE run names it). Only the run's artifact counts: the first one asked for from T0 on, or --artifact. Times
+below are seconds after T0; --from/--to bound the window the shares are taken over (default 5 to 22 s, the steady
+middle of an N=16, 256 MiB run). bench/swarmbench/edgeswarm.sh writes the logs with
+ES_REQUEST_TRACE=DIR.
+
+Prints, for the window:
+  - per uploader: requests answered, mean time from request to stored chunk, mean requests queued to it (all
+    downloaders' requests sent and not yet answered), and the share of 50 ms samples with none or at most one queued;
+  - per downloader: the share of samples with its whole budget in flight (--budget, requests-per-artifact);
+  - budget seconds by outcome: how long requests held a place in their download's budget, by how they ended;
+  - idle supply: at each sample where an uploader had at most --idle-queue requests queued (default 0), how many
+    downloaders lacked chunks it held, and how many of those chunks they had not asked anyone for. Many such chunks
+    mean the downloaders' budgets were spent elsewhere; none mean the uploader had nothing new to give.
+"""
+import argparse
+import collections
+import datetime
+import os
+import re
+import sys
+
+LINE = re.compile(r'\b(request|arrived|ended) artifact=(\S+) chunk=(\d+) peer=(\S+) at=(\d+)(?: \S+=(\S+))*')
+STEP = 0.05
+
+
+def agent_name(path):
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return os.path.basename(os.path.dirname(os.path.abspath(path))) if stem == 'agent' else stem
+
+
+def read(paths):
+    events = []
+    for path in paths:
+        host = agent_name(path)
+        with open(path, errors='replace') as f:
+            for line in f:
+                m = LINE.search(line)
+                if m:
+                    outcome = m.group(6) if m.group(1) == 'ended' else m.group(1)
+                    events.append((int(m.group(5)) / 1000.0, host, m.group(1), int(m.group(3)), m.group(4), outcome,
+                                   m.group(2)))
+    events.sort()
+    return events
+
+
+def start_time(text, events):
+    if re.fullmatch(r'\d+(\.\d+)?', text):
+        return float(text)
+    day = datetime.datetime.fromtimestamp(events[0][0], datetime.timezone.utc).date()
+    h, m, s = text.split(':')
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
+    return midnight + int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('t0')
+    p.add_argument('logs', nargs='+')
+    p.add_argument('--from', dest='start', type=float, default=5.0)
+    p.add_argument('--to', dest='end', type=float, default=22.0)
+    p.add_argument('--idle-queue', type=int, default=0)
+    p.add_argument('--budget', type=int, default=12, help='requests-per-artifact of the run (default 12)')
+    p.add_argument('--artifact', help='short form of the artifact digest, as the traces name it')
+    a = p.parse_args()
+    events = read(a.logs)
+    if not events:
+        sys.exit('no request trace lines in ' + ' '.join(a.logs) + ' (is RequestTrace at TRACE level?)')
+    t0 = start_time(a.t0, events)
+    # The run's artifact (the first one asked for from T0 on, unless named), and nothing from before the run.
+    artifact = a.artifact or next((e[6] for e in events if e[0] >= t0), None)
+    events = [(e[0] - t0,) + e[1:6] for e in events if e[0] >= t0 and e[6] == artifact]
+    if not events:
+        sys.exit(f'no request trace lines from T0 on ({a.t0})')
+
+    queued = collections.Counter()          # uploader -> requests sent to it and not yet answered
+    pending = {}                            # (downloader, chunk, uploader) -> time asked
+    held = collections.defaultdict(set)     # host -> chunks stored (from its arrivals)
+    budget = collections.Counter()          # downloader -> its requests in flight now
+    answered = collections.Counter()
+    waited = collections.Counter()
+    held_by_outcome = collections.Counter()
+    count_by_outcome = collections.Counter()
+    samples = 0
+    q_sum = collections.Counter()
+    q_none = collections.Counter()
+    q_one = collections.Counter()
+    at_budget = collections.Counter()
+    idle = idle_lacking = idle_unasked = idle_downloaders = 0
+    hosts = sorted({e[1] for e in events} | {e[4] for e in events}, key=lambda h: (len(h), h))
+    downloaders = sorted({e[1] for e in events}, key=lambda h: (len(h), h))
+
+    i = 0
+    t = a.start
+    while True:
+        while i < len(events) and (events[i][0] <= t or t > a.end):
+            et, host, kind, chunk, peer, outcome = events[i]
+            i += 1
+            key = (host, chunk, peer)
+            if kind == 'request':
+                pending[key] = et
+                queued[peer] += 1
+                budget[host] += 1
+                continue
+            asked = pending.pop(key, None)
+            if asked is None:
+                continue
+            queued[peer] -= 1
+            budget[host] -= 1
+            if kind == 'arrived':
+                held[host].add(chunk)
+            if a.start <= et <= a.end:
+                if kind == 'arrived':
+                    answered[peer] += 1
+                    waited[peer] += et - asked
+                held_by_outcome[outcome] += et - max(asked, a.start)
+                count_by_outcome[outcome] += 1
+        if t > a.end:
+            break
+        samples += 1
+        for h in hosts:
+            q_sum[h] += queued[h]
+            q_none[h] += queued[h] == 0
+            q_one[h] += queued[h] <= 1
+        for d in downloaders:
+            at_budget[d] += budget[d] >= a.budget
+        for up in hosts:
+            if queued[up] > a.idle_queue or not held[up]:
+                continue  # busy, or nothing traced that it holds (an origin's holdings are not traced)
+            idle += 1
+            asked_for = collections.defaultdict(set)
+            for (d, c, _p) in pending:
+                asked_for[d].add(c)
+            for d in downloaders:
+                if d == up:
+                    continue
+                lacking = held[up] - held[d]
+                if lacking:
+                    idle_downloaders += 1
+                    idle_lacking += len(lacking)
+                    idle_unasked += len(lacking - asked_for[d])
+        t += STEP
+
+    print(f'window {a.start:g}-{a.end:g} s after T0, {samples} samples of {STEP * 1000:.0f} ms')
+    print(f'{"uploader":>9} {"answered":>9} {"mean ms":>8} {"queued":>7} {"none %":>7} {"<=1 %":>6}')
+    for h in hosts:
+        mean = 1000 * waited[h] / answered[h] if answered[h] else float('nan')
+        print(f'{h:>9} {answered[h]:>9} {mean:>8.0f} {q_sum[h] / samples:>7.1f} {100 * q_none[h] / samples:>7.1f}'
+              f' {100 * q_one[h] / samples:>6.1f}')
+    print(f'{"downloader":>10} {"at budget %":>12}  (at least {a.budget} requests in flight)')
+    for d in downloaders:
+        print(f'{d:>10} {100 * at_budget[d] / samples:>12.0f}')
+    print('budget seconds by outcome (requests that ended in the window):')
+    for outcome, seconds in held_by_outcome.most_common():
+        n = count_by_outcome[outcome]
+        print(f'  {outcome:<28} {n:>6} requests {seconds:>8.1f} s, {1000 * seconds / n:>5.0f} ms each')
+    if idle:
+        print(f'idle supply: {idle} samples with an uploader at <= {a.idle_queue} queued '
+              f'({100 * idle / (samples * len(hosts)):.1f} % of uploader samples); each: '
+              f'{idle_downloaders / idle:.1f} downloaders lacked {idle_lacking / idle:.1f} of its chunks, '
+              f'{idle_unasked / idle:.1f} of them asked of nobody')
+    else:
+        print(f'idle supply: no sample with an uploader at <= {a.idle_queue} queued')
+
+
+if __name__ == '__main__':
+    main()
