@@ -99,7 +99,7 @@ def main():
     i = 0
     t = a.start
     while True:
-        while i < len(events) and (events[i][0] <= t or t > a.end):
+        while i < len(events) and events[i][0] <= t:
             et, host, kind, chunk, peer, outcome = events[i]
             i += 1
             key = (host, chunk, peer)
@@ -130,13 +130,15 @@ def main():
             q_one[h] += queued[h] <= 1
         for d in downloaders:
             at_budget[d] += budget[d] >= a.budget
+        asked_for = None                    # downloader -> chunks it has asked for, built once a sample needs it
         for up in hosts:
             if queued[up] > a.idle_queue or not held[up]:
                 continue  # busy, or nothing traced that it holds (an origin's holdings are not traced)
             idle += 1
-            asked_for = collections.defaultdict(set)
-            for (d, c, _p) in pending:
-                asked_for[d].add(c)
+            if asked_for is None:
+                asked_for = collections.defaultdict(set)
+                for (d, c, _p) in pending:
+                    asked_for[d].add(c)
             for d in downloaders:
                 if d == up:
                     continue

@@ -12,8 +12,9 @@ import io.netty.channel.Channel;
  */
 final class SendLowWater {
 
-    /** {@code IPPROTO_TCP} and {@code TCP_NOTSENT_LOWAT}, the same numbers on every Linux architecture. */
-    private static final LinuxSocketOption TCP_NOTSENT_LOWAT = LinuxSocketOption.of("TCP_NOTSENT_LOWAT", 6, 25);
+    /** {@code TCP_NOTSENT_LOWAT}, the same number on every Linux architecture. */
+    private static final LinuxSocketOption TCP_NOTSENT_LOWAT = LinuxSocketOption.of("TCP_NOTSENT_LOWAT",
+            LinuxSocketOption.IPPROTO_TCP, 25);
 
     private final int bytes;
 

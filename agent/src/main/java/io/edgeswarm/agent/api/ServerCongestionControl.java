@@ -35,12 +35,11 @@ class ServerCongestionControl implements NettyServerCustomizer {
 
     private static final Logger log = LoggerFactory.getLogger(ServerCongestionControl.class);
 
-    /** {@code IPPROTO_TCP}, {@code TCP_CONGESTION} and {@code TCP_CA_NAME_MAX}: the same on every Linux architecture. */
-    private static final int IPPROTO_TCP = 6;
+    /** {@code TCP_CONGESTION} and {@code TCP_CA_NAME_MAX}: the same on every Linux architecture. */
     private static final int TCP_CONGESTION = 13;
     private static final int NAME_MAX = 16;
-    static final RawUnixChannelOption OPTION = new RawUnixChannelOption("TCP_CONGESTION", IPPROTO_TCP,
-            TCP_CONGESTION, NAME_MAX);
+    static final RawUnixChannelOption OPTION = new RawUnixChannelOption("TCP_CONGESTION",
+            LinuxSocketOption.IPPROTO_TCP, TCP_CONGESTION, NAME_MAX);
 
     private final byte[] name;
 
@@ -85,7 +84,7 @@ class ServerCongestionControl implements NettyServerCustomizer {
         }
         Socket probe = Socket.newSocketStream();
         try {
-            probe.setRawOpt(IPPROTO_TCP, TCP_CONGESTION, ByteBuffer.wrap(name));
+            probe.setRawOpt(LinuxSocketOption.IPPROTO_TCP, TCP_CONGESTION, ByteBuffer.wrap(name));
         } catch (ChannelException | IOException refused) {
             throw new IllegalStateException("edgeswarm.transfer.congestion-control=" + chosen
                     + ": the kernel refused it (" + refused.getMessage() + "); it must be listed in "

@@ -13,6 +13,9 @@ import java.util.Set;
  */
 public final class LinuxSocketOption {
 
+    /** The level of TCP's own options ({@code IPPROTO_TCP}), the same on every Linux architecture. */
+    public static final int IPPROTO_TCP = 6;
+
     private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
 
     private final IntegerUnixChannelOption option;
