@@ -42,6 +42,8 @@
 #                   file per run, and write a .holdings file beside it: `holdings` (each peer's share of the file when
 #                   the origin had sent one copy, and when each host was done), `owed` (the peers' backlog over the
 #                   run), the run's T0, and how many chunks each peer had hashed into the whole digest on arrival
+#   ES_FLOW_COUNTERS=1  with ES_TIMELINE, also sample every host's sending connections (tcp_info) and uplink queue
+#                   beside the recording (bench/flow-counters.py; FLOW_HOSTS, FLOW_SAMPLE_S), reported in the .holdings file
 #   ES_REQUEST_TRACE  a directory: every agent writes its chunk requests and their outcomes (RequestTrace at TRACE
 #                   level) to DIR/<node id>.log, for bench/request-trace.py; the console log stays at INFO
 #   ES_NICE         nice value of every agent (default 10; 0 for none): a background service that leaves the CPU to

@@ -11,6 +11,13 @@ timeline_record() {
   echo "$timeline" > "$SB_WORK/timeline.path"
   ip netns exec "${SB_BR_NS:-sbbr}" /usr/bin/python3 "$REPO/bench/host-timeline.py" record "$timeline" \
     $(( SB_TIMEOUT + 600 )) "$SB_N" > "$SB_WORK/timeline.log" 2>&1 &
+  # With ES_FLOW_COUNTERS=1, also every host's sending connections and uplink queue (bench/flow-counters.py), beside
+  # the recording as .flows; FLOW_HOSTS / FLOW_SAMPLE_S pass through to it. The connections are those on the agents'
+  # HTTP port, so only the Edgeswarm adapter (which sets HTTP_PORT) records them.
+  if [ "${ES_FLOW_COUNTERS:-0}" = 1 ] && [ -n "${HTTP_PORT:-}" ]; then
+    /usr/bin/python3 "$REPO/bench/flow-counters.py" record "${timeline%.txt}.flows" $(( SB_TIMEOUT + 600 )) \
+      "$HTTP_PORT" "$SB_N" > "$SB_WORK/flows.log" 2>&1 &
+  fi
 }
 
 # timeline_mark_t0, in `peer` at T0: the first peer started writes T0 for the report. A builtin clock, no process:
@@ -31,6 +38,9 @@ timeline_summarize() {
   summary=${timeline%.txt}.holdings
   { /usr/bin/python3 "$REPO/bench/host-timeline.py" holdings "$timeline" "$t0" "$SB_FILE_SIZE"
     /usr/bin/python3 "$REPO/bench/host-timeline.py" owed "$timeline" "$t0" "$SB_FILE_SIZE"
-    echo "T0 $t0 UTC"; } > "$summary" 2>&1
+    echo "T0 $t0 UTC"
+    if [ -s "${timeline%.txt}.flows" ]; then
+      /usr/bin/python3 "$REPO/bench/flow-counters.py" report "${timeline%.txt}.flows" "$t0"
+    fi; } > "$summary" 2>&1
   echo "$summary"
 }
