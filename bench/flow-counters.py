@@ -228,10 +228,10 @@ def report(path, t0_utc, start=5.0, stop=22.0):
     print('sending: connections that carried data between samples, on average; busy: their summed busy time per '
           'second (tcpi_busy_time), split into time limited by the receiver\'s window, by the send buffer, and the '
           'rest (congestion window or pacing); empty: samples with nothing queued on the uplink; of it unsent: those '
-          'of them in which a connection still held bytes the kernel had not sent; rtt: the sending connections\' smoothed '
-          'round trip; queue ms: the uplink queue\'s mean backlog in time at UPLINK_MBIT (default 100): what of the '
-          'round trip is this host\'s own queue, the rest being the way back (the ACKs queue behind the receivers\' '
-          'own uploads)')
+          'of them in which a connection still held bytes the kernel had not sent; rtt: the sending connections\' '
+          'smoothed round trip; queue ms: the uplink queue\'s mean backlog in time at UPLINK_MBIT (default 100): '
+          'what of the round trip is this host\'s own queue, the rest being the way back (the ACKs queue behind the '
+          'receivers\' own uploads)')
 
 
 if __name__ == '__main__':
