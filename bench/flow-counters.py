@@ -26,13 +26,14 @@ than `ip netns exec ss` and `tc` per host and sample, but not free: all 16 hosts
 root (bench/swarmbench/edgeswarm.sh does with ES_FLOW_COUNTERS=1).
 """
 import ctypes
-import datetime
 import glob
 import os
 import socket
 import struct
 import sys
 import time
+
+from lab_clock import utc_on_day
 
 NETLINK_ROUTE, NETLINK_SOCK_DIAG = 0, 4
 RTM_GETQDISC = 38
@@ -182,17 +183,10 @@ def load(path):
     return samples
 
 
-def utc_stamp(first_stamp, t0_utc):
-    day = datetime.datetime.fromtimestamp(first_stamp, datetime.timezone.utc).date()
-    h, m, s = t0_utc.split(':')
-    return datetime.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=datetime.timezone.utc).timestamp() \
-        + float(s)
-
-
 def report(path, t0_utc, start=5.0, stop=22.0):
     samples = load(path)
     first = min(s[0][0] for s in samples.values())
-    t0 = utc_stamp(first, t0_utc)
+    t0 = utc_on_day(first, t0_utc)
     print('per host, %.0f-%.0f s after T0 (%s), from its sending connections (tcp_info) and its uplink queue' % (
         start, stop, t0_utc))
     print('host  Mbit/s  sending  busy  of it: rwnd  sndbuf  cwnd-or-pacing  mean cwnd  retrans  queue drops  empty'

@@ -20,12 +20,13 @@ peers' upload rate against their caps, the copies the origin has sent, and how f
 see the kernel's offloaded segments (one header per up to 64 KiB), so headers add well under 1 % and a host counts as
 done once its link carried the file's size.
 """
-import datetime
 import glob
 import os
 import re
 import sys
 import time
+
+from lab_clock import utc_on_day
 
 HEADERS = 1.0
 
@@ -61,10 +62,7 @@ def load(path, t0_utc):
     for line in open(path):
         stamp, *hosts = line.split()
         rows.append((float(stamp), [tuple(map(int, h.split(':'))) for h in hosts]))
-    day = datetime.datetime.fromtimestamp(rows[0][0], datetime.timezone.utc).date()
-    h, m, s = t0_utc.split(':')  # HH:MM:SS, the seconds possibly with a fraction
-    t0 = datetime.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=datetime.timezone.utc).timestamp() \
-        + float(s)
+    t0 = utc_on_day(rows[0][0], t0_utc)
     base = min(rows, key=lambda r: abs(r[0] - t0))[1]
     return rows, t0, base
 

@@ -21,10 +21,11 @@ Prints, for the window:
 """
 import argparse
 import collections
-import datetime
 import os
 import re
 import sys
+
+from lab_clock import utc_on_day
 
 LINE = re.compile(r'\b(request|arrived|ended) artifact=(\S+) chunk=(\d+) peer=(\S+) at=(\d+)(?: \S+=(\S+))*')
 STEP = 0.05
@@ -53,10 +54,7 @@ def read(paths):
 def start_time(text, events):
     if re.fullmatch(r'\d+(\.\d+)?', text):
         return float(text)
-    day = datetime.datetime.fromtimestamp(events[0][0], datetime.timezone.utc).date()
-    h, m, s = text.split(':')
-    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp()
-    return midnight + int(h) * 3600 + int(m) * 60 + float(s)
+    return utc_on_day(events[0][0], text)
 
 
 def main():
