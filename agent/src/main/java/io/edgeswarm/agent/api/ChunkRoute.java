@@ -65,6 +65,7 @@ class ChunkRoute implements NettyRouteProvider {
     private final SwarmService swarm;
     private final FirstSendTurns firstSendTurns;
     private final SendLowWater sendLowWater;
+    private final CongestionControl firstSendCongestion;
 
     ChunkRoute(ArtifactStore store, TransferMetrics metrics, UploadSlots uploadSlots, OriginFirstPass firstPass,
             FirstSendTurns firstSendTurns, NodeIdentity identity, JsonMapper json, SwarmService swarm,
@@ -72,6 +73,8 @@ class ChunkRoute implements NettyRouteProvider {
         this.swarm = swarm;
         this.firstSendTurns = firstSendTurns;
         this.sendLowWater = new SendLowWater(properties.transfer().sendLowWater().toBytes());
+        this.firstSendCongestion = CongestionControl.named(properties.transfer().firstSendCongestionControl(),
+                "first-send-congestion-control");
         this.store = store;
         this.metrics = metrics;
         this.uploadSlots = uploadSlots;
@@ -136,7 +139,10 @@ class ChunkRoute implements NettyRouteProvider {
         Mono<Void> body = region.length() == 0 ? response.send().then()
                 : response.sendFile(region.file(), region.offset(), region.length()).then();
         if (admission.turn() != null) {
-            response.withConnection(connection -> sendLowWater.apply(connection.channel()));
+            response.withConnection(connection -> {
+                sendLowWater.apply(connection.channel());
+                firstSendCongestion.apply(connection.channel());
+            });
             body = admission.turn().send(body);
         }
         return uploadSlots.pace(region.length())

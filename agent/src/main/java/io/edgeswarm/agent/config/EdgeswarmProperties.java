@@ -215,6 +215,10 @@ public record EdgeswarmProperties(
      * @param congestionControl the TCP congestion control of the connections this agent's HTTP server accepts, which
      *     carry what it sends in bulk (chunks to peers, artifacts to clients), e.g. {@code cubic}; Linux's native
      *     transport only; blank keeps the kernel's default ({@code net.ipv4.tcp_congestion_control})
+     * @param firstSendCongestionControl with {@code first-send-streams} set, the TCP congestion control a connection
+     *     switches to when it carries an origin's first send in turns, e.g. {@code cubic}: as a turn ends, the
+     *     origin's other flows must grow into the rate it frees within a few round trips, which BBR does only at its
+     *     next probe; blank keeps the connection's own
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -235,7 +239,8 @@ public record EdgeswarmProperties(
             @DefaultValue("2s") @NotNull Duration holdingsWait,
             @DefaultValue("256") @PositiveOrZero int holdingsWaiters,
             @DefaultValue("4") int catchUpRequests,
-            @DefaultValue("") String congestionControl) {
+            @DefaultValue("") String congestionControl,
+            @DefaultValue("") String firstSendCongestionControl) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
@@ -282,12 +287,20 @@ public record EdgeswarmProperties(
                 throw new IllegalArgumentException("edgeswarm.transfer.catch-up-requests must be 0 or more, got "
                         + catchUpRequests);
             }
-            congestionControl = congestionControl == null ? "" : congestionControl.strip();
-            if (!congestionControl.isEmpty() && !CONGESTION_CONTROL_NAME.matcher(congestionControl).matches()) {
-                throw new IllegalArgumentException("edgeswarm.transfer.congestion-control must be a kernel "
-                        + "congestion control's name (letters, digits, '_' or '-', 15 at most), got '"
-                        + congestionControl + "'");
+            congestionControl = congestionControlName("congestion-control", congestionControl);
+            firstSendCongestionControl = congestionControlName("first-send-congestion-control",
+                    firstSendCongestionControl);
+        }
+
+        /** Blank, or a kernel congestion control's name, stripped. */
+        private static String congestionControlName(String setting, String name) {
+            String stripped = name == null ? "" : name.strip();
+            if (!stripped.isEmpty() && !CONGESTION_CONTROL_NAME.matcher(stripped).matches()) {
+                throw new IllegalArgumentException("edgeswarm.transfer." + setting + " must be a kernel "
+                        + "congestion control's name (letters, digits, '_' or '-', 15 at most), got '" + stripped
+                        + "'");
             }
+            return stripped;
         }
     }
 

@@ -54,7 +54,7 @@ class ServerCongestionControlTest {
                 .handle((request, response) -> {
                     StringBuilder name = new StringBuilder();
                     request.withConnection(connection -> name.append(
-                            decode(connection.channel().config().getOption(ServerCongestionControl.OPTION))));
+                            decode(connection.channel().config().getOption(CongestionControl.OPTION))));
                     return response.sendString(Mono.fromSupplier(name::toString));
                 })
                 .bindNow(TIMEOUT);

@@ -89,6 +89,17 @@ class TransferPropertiesTest {
                 .rootCause().hasMessageContaining("15 at most");
     }
 
+    @Test
+    void aFirstSendKeepsItsConnectionsCongestionControlUnlessOneIsNamed() {
+        assertThat(bind(Map.of()).transfer().firstSendCongestionControl()).isEmpty();
+        assertThat(bind(Map.of("edgeswarm.transfer.first-send-congestion-control", "cubic")).transfer()
+                .firstSendCongestionControl()).isEqualTo("cubic");
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.first-send-congestion-control", "cubic reno")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("edgeswarm.transfer.first-send-congestion-control must be a kernel "
+                        + "congestion control's name").hasMessageContaining("'cubic reno'");
+    }
+
     private static EdgeswarmProperties bind(Map<String, String> properties) {
         return new Binder(new MapConfigurationPropertySource(properties))
                 .bindOrCreate("edgeswarm", EdgeswarmProperties.class);
