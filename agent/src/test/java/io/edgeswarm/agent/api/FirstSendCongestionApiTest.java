@@ -40,9 +40,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
     @Test
     void aConnectionCarryingAFirstSendSwitchesAndAnotherKeepsTheDefault() throws Exception {
         byte[] content = randomBytes(2 * CHUNK, 301);
-        String location = client.put().uri("/api/v1/artifacts?name=congestion").bodyValue(content).exchange()
-                .expectStatus().isCreated()
-                .returnResult(String.class).getResponseHeaders().getLocation().toString();
+        String location = published("congestion", content);
 
         try (Socket firstSend = open(); Socket headOnly = open()) {
             request(firstSend, "GET", location + "/chunks/0");

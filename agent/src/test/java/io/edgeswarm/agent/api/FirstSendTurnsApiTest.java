@@ -35,9 +35,7 @@ class FirstSendTurnsApiTest extends RunningAgentTest {
     @Test
     void aSecondFirstSendWaitsUntilTheFirstIsOut() throws IOException {
         byte[] content = randomBytes(3 * CHUNK, 300);
-        String location = client.put().uri("/api/v1/artifacts?name=turns").bodyValue(content).exchange()
-                .expectStatus().isCreated()
-                .returnResult(String.class).getResponseHeaders().getLocation().toString();
+        String location = published("turns", content);
 
         try (Socket slow = connect(SLOW_READER_BUFFER); Socket next = connect(0); Socket third = connect(0)) {
             send(slow, location + "/chunks/0");

@@ -35,4 +35,11 @@ abstract class RunningAgentTest {
         client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
                 .codecs(c -> c.defaultCodecs().maxInMemorySize(MAX_BODY)).build();
     }
+
+    /** Publishes {@code content} under {@code name} (expecting 201) and returns the artifact's location. */
+    String published(String name, byte[] content) {
+        return client.put().uri("/api/v1/artifacts?name=" + name).bodyValue(content).exchange()
+                .expectStatus().isCreated()
+                .returnResult(String.class).getResponseHeaders().getLocation().toString();
+    }
 }

@@ -13,9 +13,7 @@ class UploadSlotsTest extends RunningAgentTest {
 
     @Test
     void chunkRequestBeyondTheUploadSlotsIsRefusedWithRetryAfter() {
-        String location = client.put().uri("/api/v1/artifacts?name=busy").bodyValue(new byte[100]).exchange()
-                .expectStatus().isCreated()
-                .returnResult(String.class).getResponseHeaders().getLocation().toString();
+        String location = published("busy", new byte[100]);
 
         client.get().uri(location + "/chunks/0").exchange()
                 .expectStatus().isEqualTo(503)
