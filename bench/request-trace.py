@@ -18,11 +18,16 @@ Prints, for the window:
   - idle supply: at each sample where an uploader had at most --idle-queue requests queued (default 0), how many
     downloaders lacked chunks it held, and how many of those chunks they had not asked anyone for. Many such chunks
     mean the downloaders' budgets were spent elsewhere; none mean the uploader had nothing new to give.
+And, over the whole run, how fast chunks spread: for each chunk, from its first arrival at any downloader (the
+origin's send) to the first request for it to that holder, and to its 2nd, 4th, 8th and last downloader (medians),
+and the mean wait of its copies after the first, by when the first arrival came (0-2 s, 2-5 s, 5-22 s, later). At a
+steady rate, what the peers owe each other is the rate at which copies become owed times that wait (Little's law).
 """
 import argparse
 import collections
 import os
 import re
+import statistics
 import sys
 
 from lab_clock import utc_on_day
@@ -167,7 +172,43 @@ def main():
               f'{idle_unasked / idle:.1f} of them asked of nobody')
     else:
         print(f'idle supply: no sample with an uploader at <= {a.idle_queue} queued')
+    print_spread(events, len(downloaders))
 
+
+def print_spread(events, peers):
+    """How long each chunk took from its first holder to the other downloaders, by when it first arrived."""
+    arrivals = collections.defaultdict(dict)        # chunk -> downloader -> when the chunk reached it (any source)
+    asked_of = collections.defaultdict(list)        # chunk -> (time, uploader) of every request for it
+    for et, host, kind, chunk, peer, _outcome in events:
+        if kind == 'arrived':
+            arrivals[chunk].setdefault(host, et)
+        elif kind == 'request':
+            asked_of[chunk].append((et, peer))
+    ranks = [r for r in (2, 4, 8) if r < peers] + [peers]
+    rows = []
+    for chunk, reached in arrivals.items():
+        if len(reached) < peers:
+            continue  # not every downloader's trace has it
+        times = sorted(reached.values())
+        t = times[0]
+        holder = min(reached, key=reached.get)
+        asked = [at for at, uploader in asked_of[chunk] if uploader == holder and at >= t]
+        rows.append((t, min(asked) - t if asked else None, [times[r - 1] - t for r in ranks],
+                     statistics.mean(x - t for x in times[1:])))
+    if not rows:
+        return
+    print('spread (s from a chunk\'s first arrival, medians): first arrival at, chunks, first asked of its holder, '
+          + ', '.join(f'holder {r}' for r in ranks) + '; and the mean wait of its copies after the first')
+    end = max(r[0] for r in rows)
+    for lo, hi in ((0, 2), (2, 5), (5, 22), (22, end + 1)):
+        sel = [r for r in rows if lo <= r[0] < hi]
+        if not sel:
+            continue
+        asked = [r[1] for r in sel if r[1] is not None]
+        cells = ' '.join(f'{statistics.median(r[2][k] for r in sel):>6.2f}' for k in range(len(ranks)))
+        first = f'{statistics.median(asked):>6.2f}' if asked else '     -'
+        mean = statistics.mean(r[3] for r in sel)
+        print(f'  {lo:>4.0f}-{hi:<4.0f} s {len(sel):>5} {first} {cells}   mean {mean:.2f}')
 
 if __name__ == '__main__':
     main()
