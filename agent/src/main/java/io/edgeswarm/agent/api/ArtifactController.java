@@ -239,6 +239,7 @@ class ArtifactController {
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(IMMUTABLE)
                 .eTag(manifest.digest().hex());
         HoldingsHeader.encode(artifact.bitfield()).ifPresent(held -> response.header(HoldingsHeader.NAME, held));
+        response.header(SwarmHeaders.ORIGIN, Boolean.toString(artifact.isOrigin()));
         return response.body(manifest);
     }
 

@@ -72,7 +72,7 @@ public final class Download {
         long waitsRefusedUntil;
         /** The peer has this artifact, whole or partial (its bitfield answered). */
         boolean present;
-        /** The peer said it is an origin of the artifact (with a chunk, or by refusing one it had sent already). */
+        /** The peer said it is an origin of the artifact (with the manifest, a chunk, or by refusing one it had sent). */
         boolean origin;
         long bytesFrom;
         /** Uploads the peer had in progress when it last served us a chunk; -1 until it says. */
@@ -570,8 +570,9 @@ public final class Download {
         if (served != null && served.holdings() != null && withinArtifact(served.holdings())) {
             // The manifest came with its server's bitfield: that peer can be asked for chunks without a poll first.
             Peer server = served.server();
-            learned(peers.computeIfAbsent(server.id(), id -> new PeerState(server)), true, served.holdings(),
-                    "manifest");
+            PeerState state = peers.computeIfAbsent(server.id(), id -> new PeerState(server));
+            state.origin |= served.fromOrigin();
+            learned(state, true, served.holdings(), "manifest");
         }
         if (ticker != null && !finished) {
             // Chunks from what the manifest's server holds first, then bitfields now rather than at the next tick:
@@ -625,7 +626,7 @@ public final class Download {
                 int index = chooser.choose(candidates, p -> expectedUploads(p, now));
                 PeerState peer = candidates.get(index);
                 int chunk = picker.next(view, peer.peer.id(), peer.has, allowed(peer, now, acrossZones),
-                        !peer.origin);
+                        !peer.origin, peer.origin);
                 if (chunk >= 0) {
                     request(peer, chunk);
                     inFlightNow++;

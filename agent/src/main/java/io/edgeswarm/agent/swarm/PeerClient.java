@@ -76,7 +76,7 @@ public class PeerClient implements DisposableBean {
     }
 
     /** A manifest, the peer that served it, and that peer's bitfield when it sent one (null otherwise). */
-    record ManifestReply(Peer server, Manifest manifest, BitSet holdings) {
+    record ManifestReply(Peer server, Manifest manifest, BitSet holdings, boolean fromOrigin) {
     }
 
     Mono<ManifestReply> manifest(Peer peer, Digest digest) {
@@ -84,7 +84,8 @@ public class PeerClient implements DisposableBean {
                 .retrieve().toEntity(Manifest.class)
                 .filter(entity -> entity.getBody() != null)
                 .map(entity -> new ManifestReply(peer, entity.getBody(),
-                        HoldingsHeader.decode(entity.getHeaders().getFirst(HoldingsHeader.NAME))))
+                        HoldingsHeader.decode(entity.getHeaders().getFirst(HoldingsHeader.NAME)),
+                        Boolean.parseBoolean(entity.getHeaders().getFirst(SwarmHeaders.ORIGIN))))
                 .timeout(SMALL_TIMEOUT);
     }
 

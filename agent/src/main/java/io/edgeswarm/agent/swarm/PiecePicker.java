@@ -24,8 +24,9 @@ public final class PiecePicker {
     static final int RANDOM_FIRST = 4;
     /**
      * Equally rare chunks are drawn from the lowest-numbered few, not from all: chunks then arrive nearly in order, so
-     * the whole digest advances with them (the check at completion has little left to hash), while downloaders asking
-     * the origin for chunks nobody else has yet still seldom ask for the same one.
+     * the whole digest advances with them (the check at completion has little left to hash). Not for an origin: every
+     * downloader starts there at once, and drawn from the same few its chunks collide, see {@link #next(View, String,
+     * BitSet, java.util.function.IntPredicate, boolean, boolean)}.
      */
     static final int TIE_WINDOW = 8;
     /** Requests for one chunk at most, in endgame. */
@@ -57,15 +58,26 @@ public final class PiecePicker {
         this.random = random;
     }
 
+    /** {@link #next(View, String, BitSet, java.util.function.IntPredicate, boolean, boolean)} for a peer. */
+    public int next(View view, String peer, BitSet peerHas, java.util.function.IntPredicate allowed,
+            boolean frontierFirst) {
+        return next(view, peer, peerHas, allowed, frontierFirst, false);
+    }
+
     /**
      * @param peerHas chunks the peer holds
      * @param allowed whether this peer may be asked for a chunk (zone rules); null allows all
      * @param frontierFirst whether the download's lowest missing chunk may go first (see above); false for an origin,
      *     which in its first pass refuses chunks it has sent already
+     * @param anyOfEquals whether equally rare chunks are drawn from all of them rather than the lowest-numbered few
+     *     ({@link #TIE_WINDOW}); true for an origin. Every downloader starts at the origin at the same moment, and in
+     *     its first pass the origin sends each chunk once: from the same few, 15 downloaders' first requests collided
+     *     and most were refused, each refusal costing its downloader a round trip to an origin whose link is full (at
+     *     N=16, 135 refusals in the first 3 s; 1 with draws from all, docs/benchmarks.md)
      * @return the chunk to request, or -1 if this peer has nothing we should ask it for now
      */
     public int next(View view, String peer, BitSet peerHas, java.util.function.IntPredicate allowed,
-            boolean frontierFirst) {
+            boolean frontierFirst, boolean anyOfEquals) {
         if (frontierFirst && !stillRandom(view)) {
             int frontier = view.firstMissing();
             if (frontier < view.chunkCount() && peerHas.get(frontier) && view.requested(frontier) == 0
@@ -73,11 +85,12 @@ public final class PiecePicker {
                 return frontier;
             }
         }
-        int pick = pick(view, peer, peerHas, allowed, false);
+        int window = anyOfEquals ? Integer.MAX_VALUE : TIE_WINDOW;
+        int pick = pick(view, peer, peerHas, allowed, false, window);
         if (pick >= 0) {
             return pick;
         }
-        return endgame(view) ? pick(view, peer, peerHas, allowed, true) : -1;
+        return endgame(view) ? pick(view, peer, peerHas, allowed, true, window) : -1;
     }
 
     /** Whether the download is still taking its first few chunks at random rather than by rarity. */
@@ -96,7 +109,7 @@ public final class PiecePicker {
     }
 
     private int pick(View view, String peer, BitSet peerHas, java.util.function.IntPredicate allowed,
-            boolean endgame) {
+            boolean endgame, int window) {
         boolean randomFirst = stillRandom(view);
         int best = -1;
         int bestRarity = Integer.MAX_VALUE;
@@ -114,7 +127,7 @@ public final class PiecePicker {
                 best = c;
                 bestRarity = rarity;
                 ties = 1;
-            } else if (rarity == bestRarity && ties < TIE_WINDOW && random.nextInt(++ties) == 0) {
+            } else if (rarity == bestRarity && ties < window && random.nextInt(++ties) == 0) {
                 best = c; // reservoir sampling: uniform among the lowest-numbered equals
             }
         }

@@ -154,6 +154,8 @@ class ArtifactApiTest extends RunningAgentTest {
                 // The server's bitfield rides along, so a downloader can ask for chunks without polling it first.
                 .expectHeader().value(HoldingsHeader.NAME, held -> assertThat(java.util.BitSet.valueOf(
                         java.util.Base64.getDecoder().decode(held))).hasToString("{0, 1}"))
+                // And whether it is an origin, so a downloader knows before its first chunk request.
+                .expectHeader().valueEquals(SwarmHeaders.ORIGIN, "true")
                 .expectBody()
                 .jsonPath("$.digest").isEqualTo(digest)
                 .jsonPath("$.size").isEqualTo(CHUNK + 3)

@@ -100,6 +100,31 @@ class PiecePickerTest {
                 .allMatch(c -> c >= 5 && c < 5 + PiecePicker.TIE_WINDOW);
     }
 
+    @Test
+    void chunksAskedOfAnOriginAreDrawnFromAllEquals() {
+        // The first few at random and then rarest first, as from any peer, but from every equal chunk rather than
+        // the lowest-numbered few: downloaders that all start at an origin in its first pass would otherwise ask it
+        // for the same few chunks, and all but one would be refused (at N=16, most first requests were).
+        FakeView starting = new FakeView(100);
+        java.util.Arrays.fill(starting.holders, 1);
+        assertThat(originPicks(starting, 200)).hasSizeGreaterThan(50).anyMatch(c -> c >= 50);
+
+        FakeView underway = new FakeView(100);
+        underway.held.set(0, 10);
+        java.util.Arrays.fill(underway.holders, 1);
+        assertThat(originPicks(underway, 200)).hasSizeGreaterThan(50).anyMatch(c -> c >= 60)
+                .noneMatch(c -> c < 10);
+    }
+
+    /** The distinct chunks of {@code times} picks from an origin that has everything. */
+    private Set<Integer> originPicks(FakeView view, int times) {
+        Set<Integer> picks = new HashSet<>();
+        for (int i = 0; i < times; i++) {
+            picks.add(picker.next(view, "origin", all(view.chunkCount()), null, false, true));
+        }
+        return picks;
+    }
+
     /** The distinct chunks of {@code times} picks from a peer that has everything. */
     private Set<Integer> picks(FakeView view, int times) {
         Set<Integer> picks = new HashSet<>();
