@@ -11,7 +11,10 @@ public final class SwarmHeaders {
      * HAVE, both ways).
      */
     public static final String REQUESTER = "Edgeswarm-Node";
-    /** Sent with a chunk: {@code true} when the serving agent is an origin of the artifact (it was published there). */
+    /**
+     * Sent with a chunk and with a manifest: {@code true} when the serving agent is an origin of the artifact (it was
+     * published there).
+     */
     public static final String ORIGIN = "Edgeswarm-Origin";
     /**
      * Sent with a chunk: how many chunk uploads the serving agent has in progress, this one included. Downloaders
