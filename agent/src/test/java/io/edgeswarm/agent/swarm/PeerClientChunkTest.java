@@ -8,9 +8,12 @@ import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.security.PeerTls;
 import io.edgeswarm.agent.storage.Digest;
+import io.edgeswarm.agent.storage.Manifest;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -40,7 +43,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The chunk client against real servers on loopback: replies of every kind, connections kept alive and reused,
  * and peers that misbehave (cut a reply short, close a kept-alive connection, answer without a length), each ending
- * in an answer or a clear error, never a hang.
+ * in an answer or a clear error, never a hang. And the manifest a download starts from, with what its server says of
+ * itself.
  */
 class PeerClientChunkTest {
 
@@ -63,6 +67,28 @@ class PeerClientChunkTest {
             client.destroy();
         }
         servers.forEach(DisposableServer::disposeNow);
+    }
+
+    @Test
+    void aManifestSaysWhetherItsServerIsAnOrigin() {
+        // So a download knows an origin before its first chunk request, and draws what it asks an origin for from all
+        // equally rare chunks (PiecePicker).
+        byte[] content = "one small artifact".getBytes(StandardCharsets.US_ASCII);
+        Manifest manifest = new Manifest(sha256(content), "small", content.length, 1024, List.of(sha256(content)));
+        client = client();
+
+        PeerClient.ManifestReply fromOrigin = client.manifest(peer(manifestServer(manifest, "true")),
+                manifest.digest()).block();
+        PeerClient.ManifestReply fromPeer = client.manifest(peer(manifestServer(manifest, "false")),
+                manifest.digest()).block();
+        PeerClient.ManifestReply unsaid = client.manifest(peer(manifestServer(manifest, null)),
+                manifest.digest()).block();
+
+        assertThat(fromOrigin.manifest()).isEqualTo(manifest);
+        assertThat(fromOrigin.holdings()).hasToString("{0}");
+        assertThat(fromOrigin.fromOrigin()).isTrue();
+        assertThat(fromPeer.fromOrigin()).isFalse();
+        assertThat(unsaid.fromOrigin()).as("a server that does not say (an older agent)").isFalse();
     }
 
     @Test
@@ -272,6 +298,30 @@ class PeerClientChunkTest {
 
         assertThatThrownBy(() -> client.chunk(peer, DIGEST, 0, TIMEOUT, null).block(Duration.ofSeconds(5)))
                 .hasMessageContaining("Connection refused");
+    }
+
+    /** Serves {@code manifest} with its bitfield and, unless null, {@code origin} as {@link SwarmHeaders#ORIGIN}. */
+    private DisposableServer manifestServer(Manifest manifest, String origin) {
+        String body = JsonMapper.builder().build().writeValueAsString(manifest);
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes.get("/api/v1/artifacts/{digest}/manifest", (request, response) -> {
+                    response.header("Content-Type", "application/json").header(HoldingsHeader.NAME, "AQ==");
+                    if (origin != null) {
+                        response.header(SwarmHeaders.ORIGIN, origin);
+                    }
+                    return response.sendString(Mono.just(body));
+                }))
+                .bindNow();
+        servers.add(server);
+        return server;
+    }
+
+    private static Digest sha256(byte[] content) {
+        try {
+            return Digest.of(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private DisposableServer httpServer() {
