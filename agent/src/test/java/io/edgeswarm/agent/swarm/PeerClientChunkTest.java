@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.edgeswarm.agent.TestBytes;
 import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NodeIdentity;
 import io.edgeswarm.agent.security.PeerTls;
@@ -12,8 +13,6 @@ import io.edgeswarm.agent.storage.Manifest;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -74,7 +73,8 @@ class PeerClientChunkTest {
         // So a download knows an origin before its first chunk request, and draws what it asks an origin for from all
         // equally rare chunks (PiecePicker).
         byte[] content = "one small artifact".getBytes(StandardCharsets.US_ASCII);
-        Manifest manifest = new Manifest(sha256(content), "small", content.length, 1024, List.of(sha256(content)));
+        Digest digest = Digest.parse(TestBytes.sha256(content));
+        Manifest manifest = new Manifest(digest, "small", content.length, 1024, List.of(digest));
         client = client();
 
         PeerClient.ManifestReply fromOrigin = client.manifest(peer(manifestServer(manifest, "true")),
@@ -314,14 +314,6 @@ class PeerClientChunkTest {
                 .bindNow();
         servers.add(server);
         return server;
-    }
-
-    private static Digest sha256(byte[] content) {
-        try {
-            return Digest.of(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private DisposableServer httpServer() {
