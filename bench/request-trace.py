@@ -210,5 +210,6 @@ def print_spread(events, peers):
         mean = statistics.mean(r[3] for r in sel)
         print(f'  {lo:>4.0f}-{hi:<4.0f} s {len(sel):>5} {first} {cells}   mean {mean:.2f}')
 
+
 if __name__ == '__main__':
     main()

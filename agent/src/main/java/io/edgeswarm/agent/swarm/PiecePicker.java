@@ -128,7 +128,7 @@ public final class PiecePicker {
                 bestRarity = rarity;
                 ties = 1;
             } else if (rarity == bestRarity && ties < window && random.nextInt(++ties) == 0) {
-                best = c; // reservoir sampling: uniform among the lowest-numbered equals
+                best = c; // reservoir sampling: uniform among the first {@code window} equals
             }
         }
         return best;
