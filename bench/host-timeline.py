@@ -12,9 +12,10 @@
     bench/host-timeline.py owed OUT T0 FILE_BYTES                    the copies the peers still owe each other (the
                                                                      backlog that becomes the run's tail), at fixed
                                                                      times after the origin's first MiB
-    bench/host-timeline.py behind OUT T0 UP_MBIT                     how many seconds each peer's downlink is behind
+    bench/host-timeline.py behind OUT T0 FILE_BYTES UP_MBIT          how many seconds each peer's downlink is behind
                                                                      the bound's pace (the origin's uplink), at fixed
-                                                                     times after T0: min, mean and max over the peers
+                                                                     times after T0 until a peer is done: min, mean
+                                                                     and max over the peers
 
 Recording runs inside swarmbench's bridge namespace (sbbr), where host X's link ends in interface pX: what pX receives
 host X sent, what pX sends host X received. One process reads them all, so sampling costs the run almost nothing
@@ -126,7 +127,7 @@ def owed(path, t0_utc, file_bytes):
           + ', '.join(points))
 
 
-def behind(path, t0_utc, up_mbit):
+def behind(path, t0_utc, file_bytes, up_mbit):
     """When the origin's uplink is what bounds the run (F / u_s, as at N=16 and 100 Mbit/s), every peer must receive
     at that rate from T0 to the end: each second a peer's link carries less is a second it ends later, unless it
     catches up faster than the bound's pace later (its downlink cap is higher, but its sources rarely have it to
@@ -140,9 +141,9 @@ def behind(path, t0_utc, up_mbit):
         if row is None:
             break
         stamp, hosts = row
+        if any(received(hosts, base, i, file_bytes) >= HEADERS for i in range(1, len(hosts))):
+            break  # a peer is done: its debt no longer means anything
         debt = [stamp - t0 - (hosts[i][1] - base[i][1]) / rate for i in range(1, len(hosts))]
-        if min(debt) < 0:
-            break  # a peer has received the file: the rest is the tail
         print('%3d s %37.2f %5.2f %5.2f' % (mark, min(debt), sum(debt) / len(debt), max(debt)))
 
 
@@ -184,8 +185,8 @@ if __name__ == '__main__':
         holdings(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 5 and sys.argv[1] == 'owed':
         owed(sys.argv[2], sys.argv[3], float(sys.argv[4]))
-    elif len(sys.argv) == 5 and sys.argv[1] == 'behind':
-        behind(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    elif len(sys.argv) == 6 and sys.argv[1] == 'behind':
+        behind(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
     elif len(sys.argv) == 4 and sys.argv[1] == 'starts':
         starts(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 6 and sys.argv[1] == 'report':
