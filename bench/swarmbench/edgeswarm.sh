@@ -29,6 +29,11 @@
 #                   also leaves this VM's memory as the harness leaves it for the systems after the first: N copies
 #                   of the file freed just before T0, not yet handed back to the host, whose pages cost a writer a
 #                   sixth of fresh ones (docs/benchmarks.md, "Warm-up as large as the transfer").
+#   ES_WARMUP_SMALL_ROUNDS=R  with ES_WARM>=2, after the warm-up, R rounds of a small artifact (ES_WARMUP_SMALL_KIB,
+#                   default 4096, in the warm-up's chunk size) published on h0, replicated by every peer and deleted:
+#                   what runs once or a few times per artifact (a replicate, a manifest, a download's first polls)
+#                   then runs as often as in a daemon that has served a few hundred artifacts. Default 0. R=200 takes
+#                   about 10 minutes here (docs/benchmarks.md, twenty-ninth round).
 #   ES_ZONES=K      spread hosts over K zones (host i in zone i mod K; h0 in zone 0). Default 1.
 #   ES_OPTS         agent arguments; default --edgeswarm.transfer.chunk-sizing=auto (about 1024 chunks per artifact,
 #                   512 KiB to 4 MiB: what a swarm of hosts should use for artifacts of a few GiB), e.g.
@@ -141,6 +146,28 @@ replicate_waiting() {  # replicate_waiting BASE DIGEST WAIT_S OUT: one replicate
   [ "$POST_STATUS" = 200 ] || { echo "replicate answered $POST_STATUS: $(cat "$4" 2>/dev/null)" >&2; return 1; }
 }
 
+delete_artifact() {  # delete_artifact BASE DIGEST: DELETE through /dev/tcp as post_waiting does; the answer is not read
+  local hostport=${1#http://} fd
+  local path=/${hostport#*/}/artifacts/$2
+  hostport=${hostport%%/*}
+  exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport#*:}" || return 1
+  printf 'DELETE %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n' "$path" "$hostport" >&"$fd"
+  read -r -t 10 _ <&"$fd"
+  exec {fd}>&-
+}
+
+warm_up_small() {  # untimed: a small artifact (in chunks of $1) through every agent's once-per-artifact paths
+  local ips=($SB_IPS) file="$SB_DIR/warmup-small.bin" digest i pids=()
+  head -c $(( ${ES_WARMUP_SMALL_KIB:-4096} * 1024 )) /dev/urandom > "$file"
+  digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up-small${1:+&chunkSize=$1}" \
+    | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
+  for i in $(seq 1 $((SB_N - 1))); do   # from h0's namespace over the lab links: no process per peer
+    replicate_waiting "http://${ips[$i]}:$HTTP_PORT/api/v1" "$digest" 60 /dev/null & pids+=($!)
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { echo "small warm-up replicate failed on h$((i + 1))" >&2; return 1; }; done
+  for i in $(seq 0 $((SB_N - 1))); do delete_artifact "http://${ips[$i]}:$HTTP_PORT/api/v1" "$digest"; done
+}
+
 warm_up() {        # untimed: h0 publishes a random artifact (in chunks of $1 if given), every peer replicates it, all delete it
   local ips=($SB_IPS) file="$SB_DIR/warmup.bin" digest i pids=()
   head -c $(( ${ES_WARMUP_MIB:-$WARMUP_MIB_DEFAULT} * 1024 * 1024 )) /dev/urandom > "$file"
@@ -213,6 +240,7 @@ seed)
     chunk=${ES_WARMUP_CHUNK:-}
     if [ -z "$chunk" ] && [ "$ES_WARM" -ge 4 ]; then chunk=$(auto_chunk_bytes "$(stat -c %s "$SB_SRC")"); fi
     for round in $(seq 1 "${ES_WARMUP_ROUNDS:-$WARMUP_ROUNDS_DEFAULT}"); do warm_up "$chunk" || exit 1; done
+    for round in $(seq 1 "${ES_WARMUP_SMALL_ROUNDS:-0}"); do warm_up_small "$chunk" || exit 1; done
     wait_quiet
   fi
   # A caller's hook once everything untimed that crosses the network is done (bench/edge-sites.sh snapshots its WAN
