@@ -161,6 +161,7 @@ warm_up_small() {  # untimed: a small artifact (in chunks of $1) through every a
   head -c $(( ${ES_WARMUP_SMALL_KIB:-4096} * 1024 )) /dev/urandom > "$file"
   digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up-small${1:+&chunkSize=$1}" \
     | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
+  rm -f "$file"
   for i in $(seq 1 $((SB_N - 1))); do   # from h0's namespace over the lab links: no process per peer
     replicate_waiting "http://${ips[$i]}:$HTTP_PORT/api/v1" "$digest" 60 /dev/null & pids+=($!)
   done
