@@ -156,12 +156,19 @@ delete_artifact() {  # delete_artifact BASE DIGEST: DELETE through /dev/tcp as p
   exec {fd}>&-
 }
 
-warm_up_small() {  # untimed: a small artifact (in chunks of $1) through every agent's once-per-artifact paths
-  local ips=($SB_IPS) file="$SB_DIR/warmup-small.bin" digest i pids=()
-  head -c $(( ${ES_WARMUP_SMALL_KIB:-4096} * 1024 )) /dev/urandom > "$file"
-  digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up-small${1:+&chunkSize=$1}" \
-    | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
+publish_random() {  # publish_random BYTES NAME [CHUNK]: h0 publishes BYTES of random data as bench/NAME; prints its digest
+  local file="$SB_DIR/$2.bin" rc
+  head -c "$1" /dev/urandom > "$file"
+  curl -fsS -T "$file" "http://${SB_IPS%% *}:$HTTP_PORT/api/v1/artifacts?name=bench/$2${3:+&chunkSize=$3}" \
+    | sed -E 's/.*"digest":"([^"]+)".*/\1/'
+  rc=$?
   rm -f "$file"
+  return $rc
+}
+
+warm_up_small() {  # untimed: a small artifact (in chunks of $1) through every agent's once-per-artifact paths
+  local ips=($SB_IPS) digest i pids=()
+  digest=$(publish_random $(( ${ES_WARMUP_SMALL_KIB:-4096} * 1024 )) warm-up-small "$1") || return 1
   for i in $(seq 1 $((SB_N - 1))); do   # from h0's namespace over the lab links: no process per peer
     replicate_waiting "http://${ips[$i]}:$HTTP_PORT/api/v1" "$digest" 60 /dev/null & pids+=($!)
   done
@@ -170,11 +177,8 @@ warm_up_small() {  # untimed: a small artifact (in chunks of $1) through every a
 }
 
 warm_up() {        # untimed: h0 publishes a random artifact (in chunks of $1 if given), every peer replicates it, all delete it
-  local ips=($SB_IPS) file="$SB_DIR/warmup.bin" digest i pids=()
-  head -c $(( ${ES_WARMUP_MIB:-$WARMUP_MIB_DEFAULT} * 1024 * 1024 )) /dev/urandom > "$file"
-  digest=$(curl -fsS -T "$file" "http://${ips[0]}:$HTTP_PORT/api/v1/artifacts?name=bench/warm-up${1:+&chunkSize=$1}" \
-    | sed -E 's/.*"digest":"([^"]+)".*/\1/') || return 1
-  rm -f "$file"
+  local ips=($SB_IPS) digest i pids=()
+  digest=$(publish_random $(( ${ES_WARMUP_MIB:-$WARMUP_MIB_DEFAULT} * 1024 * 1024 )) warm-up "$1") || return 1
   for i in $(seq 1 $((SB_N - 1))); do
     ip netns exec "h$i" bash -c "$(declare -f post_waiting replicate_waiting); replicate_waiting \
       http://${ips[$i]}:$HTTP_PORT/api/v1 $digest 600 $SB_WORK/h$i/warm-up-replicate.json" & pids+=($!)
