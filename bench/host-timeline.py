@@ -16,6 +16,10 @@
                                                                      the bound's pace (the origin's uplink), at fixed
                                                                      times after T0 until a peer is done: min, mean
                                                                      and max over the peers
+    bench/host-timeline.py peers OUT T0 [UNTIL_S]                    every sample from T0 to UNTIL_S (default 4): each
+                                                                     host's upload in Mbit/s and, for the peers, the
+                                                                     MiB received so far, to see which peers idle at
+                                                                     the start while they hold data
 
 Recording runs inside swarmbench's bridge namespace (sbbr), where host X's link ends in interface pX: what pX receives
 host X sent, what pX sends host X received. One process reads them all, so sampling costs the run almost nothing
@@ -159,6 +163,24 @@ def starts(path, t0_utc):
         print('h%d received 64 KiB at %s s, sent at %s s' % (i, first(i, 1), first(i, 0)))
 
 
+def peers(path, t0_utc, until_s):
+    """Per sample: the origin's upload, then each peer's upload (Mbit/s) with the MiB it has received since T0. Bytes
+    received are not chunks held: a chunk can be served once it arrived whole and was verified, so a peer that has
+    received a few MiB spread over many requests in flight may still hold none (twenty-ninth and thirtieth rounds)."""
+    rows, t0, base = load(path, t0_utc)
+    print('     t  origin | each peer: Mbit/s sent (MiB received)')
+    last = None
+    for stamp, hosts in rows:
+        if stamp < t0 - 0.25 or stamp - t0 > until_s:
+            continue
+        if last:
+            dt = stamp - last[0]
+            rate = lambda i: (hosts[i][0] - last[1][i][0]) * 8 / dt / 1e6
+            print('%6.2f %7.0f | %s' % (stamp - t0, rate(0), ' '.join(
+                'h%d %3.0f (%4.1f)' % (i, rate(i), (hosts[i][1] - base[i][1]) / 2 ** 20) for i in range(1, len(hosts)))))
+        last = (stamp, hosts)
+
+
 def report(path, t0_utc, file_bytes, up_mbit):
     rows, t0, base = load(path, t0_utc)
     peers = len(base) - 1
@@ -187,6 +209,8 @@ if __name__ == '__main__':
         owed(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'behind':
         behind(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+    elif len(sys.argv) in (4, 5) and sys.argv[1] == 'peers':
+        peers(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) == 5 else 4.0)
     elif len(sys.argv) == 4 and sys.argv[1] == 'starts':
         starts(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 6 and sys.argv[1] == 'report':
