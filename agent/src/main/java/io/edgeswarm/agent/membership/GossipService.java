@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -72,6 +74,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     private volatile GossipTransport transport;
     private volatile List<Member> snapshot = List.of();
     private volatile LongConsumer rttListener = rtt -> { };
+    private volatile BiConsumer<String, byte[]> noticeListener = (from, body) -> { };
     private Disposable joining;
     /** Metadata changes asked for before the node started; applied as it starts. */
     private Function<NodeMeta, NodeMeta> pendingMetaChange = Function.identity();
@@ -134,6 +137,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
             events.tryEmitNext(event);
         });
         node.onProbeRoundTrip(rtt -> rttListener.accept(rtt));
+        node.onNotice((from, body) -> noticeListener.accept(from, body));
         Function<NodeMeta, NodeMeta> early = pendingMetaChange;
         protocolThread.execute(() -> {
             node.updateMeta(early.apply(node.meta()));
@@ -219,6 +223,28 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
             return;
         }
         onProtocolThread(() -> node.updateMeta(change.apply(node.meta())));
+    }
+
+    /**
+     * Sends {@code body} to each named member, alive or suspect, as a notice on the gossip socket (one datagram each,
+     * at most {@link MessageCodec#MAX_NOTICE_BYTES}, not retried: a notice may be lost, so it must only ever be a
+     * hint that something else confirms). Returns at once; unknown members are skipped.
+     */
+    public void sendNotice(Collection<String> memberIds, byte[] body) {
+        if (body.length > MessageCodec.MAX_NOTICE_BYTES) {
+            throw new IllegalArgumentException("a notice of " + body.length + " bytes exceeds "
+                    + MessageCodec.MAX_NOTICE_BYTES);
+        }
+        List<String> targets = List.copyOf(memberIds);
+        onNode(current -> current.sendNotice(targets, body));
+    }
+
+    /**
+     * Where notices from other members go, with the sender's member id, on the gossip thread: the listener should hand
+     * the work on. Notices from an address other than the one the named member gossips are dropped before.
+     */
+    public void onNotice(BiConsumer<String, byte[]> listener) {
+        this.noticeListener = listener;
     }
 
     public Map<MemberState, Long> countsByState() {

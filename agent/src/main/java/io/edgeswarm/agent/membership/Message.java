@@ -1,5 +1,6 @@
 package io.edgeswarm.agent.membership;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The gossip protocol's messages (SWIM with memberlist's extensions). Encoded by {@link MessageCodec}. */
@@ -37,6 +38,29 @@ sealed interface Message {
 
     /** Full state exchanged over TCP, periodically and on join; {@code reply} marks the answer to a request. */
     record PushPull(boolean join, boolean reply, List<MemberEntry> members) implements Message {
+    }
+
+    /**
+     * A message from member {@code node} to this member alone, for a component beside the protocol: carried on the
+     * gossip socket (sealed like the rest when gossip is encrypted), never gossiped on. The swarm's holdings notices
+     * travel this way.
+     */
+    record Notice(String node, byte[] body) implements Message {
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Notice notice && node.equals(notice.node) && Arrays.equals(body, notice.body);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * node.hashCode() + Arrays.hashCode(body);
+        }
+
+        @Override
+        public String toString() {
+            return "Notice[node=" + node + ", body=" + body.length + " bytes]";
+        }
     }
 
     /** One member's entry in a push-pull exchange. */

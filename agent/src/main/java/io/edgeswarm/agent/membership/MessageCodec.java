@@ -7,6 +7,7 @@ import io.edgeswarm.agent.membership.Message.Dead;
 import io.edgeswarm.agent.membership.Message.IndirectPing;
 import io.edgeswarm.agent.membership.Message.MemberEntry;
 import io.edgeswarm.agent.membership.Message.Nack;
+import io.edgeswarm.agent.membership.Message.Notice;
 import io.edgeswarm.agent.membership.Message.Ping;
 import io.edgeswarm.agent.membership.Message.PushPull;
 import io.edgeswarm.agent.membership.Message.Suspect;
@@ -33,6 +34,8 @@ public final class MessageCodec {
     /** A push-pull carries at most this many members; a swarm larger than this syncs by gossip alone. */
     public static final int MAX_PUSH_PULL_MEMBERS = 20_000;
     public static final int MAX_STREAM_BYTES = 16 * 1024 * 1024;
+    /** A notice's body fits one datagram with its sender's id and the seal, under {@link GossipTransport}'s bound. */
+    public static final int MAX_NOTICE_BYTES = 1024;
     static final int MAX_COMPOUND_PARTS = 255;
     static final int MAX_LABELS = 32;
 
@@ -45,6 +48,7 @@ public final class MessageCodec {
     private static final byte DEAD = 7;
     private static final byte COMPOUND = 8;
     private static final byte PUSH_PULL = 9;
+    private static final byte NOTICE = 10;
 
     private MessageCodec() {
     }
@@ -137,6 +141,15 @@ public final class MessageCodec {
                 out.writeByte(m.state().ordinal());
                 writeMeta(out, m.meta());
             }
+        } else if (message instanceof Notice n) {
+            if (n.body().length > MAX_NOTICE_BYTES) {
+                throw new IllegalArgumentException("a notice of " + n.body().length + " bytes exceeds "
+                        + MAX_NOTICE_BYTES);
+            }
+            out.writeByte(NOTICE);
+            out.writeString(n.node());
+            out.writeShort(n.body().length);
+            out.writeBytes(n.body());
         }
     }
 
@@ -196,6 +209,16 @@ public final class MessageCodec {
                             readMeta(in)));
                 }
                 return new PushPull((flags & 1) != 0, (flags & 2) != 0, members);
+            }
+            case NOTICE: {
+                String node = readString(in);
+                int length = Short.toUnsignedInt(in.getShort());
+                if (length > MAX_NOTICE_BYTES || length > in.remaining()) {
+                    throw new MalformedMessageException("notice of " + length + " bytes");
+                }
+                byte[] body = new byte[length];
+                in.get(body);
+                return new Notice(node, body);
             }
             default:
                 throw new MalformedMessageException("unknown message type " + type);

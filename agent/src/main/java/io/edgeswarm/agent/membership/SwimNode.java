@@ -7,6 +7,7 @@ import io.edgeswarm.agent.membership.Message.Dead;
 import io.edgeswarm.agent.membership.Message.IndirectPing;
 import io.edgeswarm.agent.membership.Message.MemberEntry;
 import io.edgeswarm.agent.membership.Message.Nack;
+import io.edgeswarm.agent.membership.Message.Notice;
 import io.edgeswarm.agent.membership.Message.Ping;
 import io.edgeswarm.agent.membership.Message.PushPull;
 import io.edgeswarm.agent.membership.Message.Suspect;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -49,6 +51,7 @@ public final class SwimNode {
     private final Awareness awareness;
     private final GossipStats stats = new GossipStats();
     private LongConsumer rttListener = rtt -> { };
+    private BiConsumer<String, byte[]> noticeListener = (from, body) -> { };
     private NodeMeta meta;
     private long incarnation;
     private int probeIndex;
@@ -120,6 +123,37 @@ public final class SwimNode {
 
     public void onProbeRoundTrip(LongConsumer listener) {
         this.rttListener = listener;
+    }
+
+    /**
+     * Where {@link Notice}s go: the sending member's id and the body, on the protocol thread. Only a notice from the
+     * address this node knows for the member it names, alive or suspect, is passed on; others are counted as
+     * malformed and dropped.
+     */
+    public void onNotice(BiConsumer<String, byte[]> listener) {
+        this.noticeListener = listener;
+    }
+
+    /**
+     * Sends one notice to each of the named members this node knows alive or suspect, straight to its address and
+     * without piggybacked gossip; the others are skipped. Returns how many were sent.
+     */
+    public int sendNotice(Collection<String> memberIds, byte[] body) {
+        byte[] packet = null;
+        int sent = 0;
+        for (String memberId : memberIds) {
+            MemberRecord member = members.get(memberId);
+            if (member == null || member.id.equals(id)
+                    || (member.state != MemberState.ALIVE && member.state != MemberState.SUSPECT)) {
+                continue;
+            }
+            if (packet == null) {
+                packet = MessageCodec.encode(new Notice(id, body));
+            }
+            transmit(member.address, packet);
+            sent++;
+        }
+        return sent;
     }
 
     /** Lifeguard's local health: 0 is healthy, up to the awareness multiplier minus one. */
@@ -273,6 +307,14 @@ public final class SwimNode {
             suspectNode(suspect);
         } else if (message instanceof Dead dead) {
             deadNode(dead);
+        } else if (message instanceof Notice notice) {
+            MemberRecord sender = members.get(notice.node());
+            if (sender != null && sender.address.equals(from)
+                    && (sender.state == MemberState.ALIVE || sender.state == MemberState.SUSPECT)) {
+                noticeListener.accept(notice.node(), notice.body());
+            } else {
+                stats.malformed.increment();
+            }
         } else {
             stats.malformed.increment();
         }

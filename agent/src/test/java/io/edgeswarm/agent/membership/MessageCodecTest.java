@@ -10,6 +10,7 @@ import io.edgeswarm.agent.membership.Message.Dead;
 import io.edgeswarm.agent.membership.Message.IndirectPing;
 import io.edgeswarm.agent.membership.Message.MemberEntry;
 import io.edgeswarm.agent.membership.Message.Nack;
+import io.edgeswarm.agent.membership.Message.Notice;
 import io.edgeswarm.agent.membership.Message.Ping;
 import io.edgeswarm.agent.membership.Message.PushPull;
 import io.edgeswarm.agent.membership.Message.Suspect;
@@ -33,7 +34,8 @@ class MessageCodecTest {
                 new Suspect(1, "x", "y"), new Dead(Long.MAX_VALUE, "x", "x"),
                 new Compound(List.of(new Ping(1, "a", "b"), new Alive(0, "a", ADDRESS, NodeMeta.EMPTY))),
                 new PushPull(true, false, List.of(new MemberEntry("a", ADDRESS, 3, MemberState.SUSPECT, META),
-                        new MemberEntry("b", ADDRESS, 0, MemberState.LEFT, NodeMeta.EMPTY))));
+                        new MemberEntry("b", ADDRESS, 0, MemberState.LEFT, NodeMeta.EMPTY))),
+                new Notice("node-b", new byte[] {1, 2, 3, (byte) 0xFF}), new Notice("c", new byte[0]));
     }
 
     @Test
@@ -78,6 +80,25 @@ class MessageCodecTest {
             }
         }
         assertThat(decoded).as("some mutations still form valid messages").isPositive();
+    }
+
+    @Test
+    void aNoticeBodyIsBoundedOnBothSides() {
+        byte[] largest = new byte[MessageCodec.MAX_NOTICE_BYTES];
+        assertThat(MessageCodec.encode(new Notice("a", largest))).hasSize(1 + 2 + 2 + largest.length);
+        assertThatThrownBy(() -> MessageCodec.encode(new Notice("a", new byte[MessageCodec.MAX_NOTICE_BYTES + 1])))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notice");
+
+        // Type, a one-byte id "a", then a body length past the bound, with that many bytes behind it.
+        int claimed = MessageCodec.MAX_NOTICE_BYTES + 1;
+        byte[] oversize = new byte[5 + claimed];
+        oversize[0] = 10;
+        oversize[1] = 1;
+        oversize[2] = 'a';
+        oversize[3] = (byte) (claimed >>> 8);
+        oversize[4] = (byte) claimed;
+        assertThatThrownBy(() -> MessageCodec.decode(oversize)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("notice");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeswarm.agent.membership.Message.Alive;
 import io.edgeswarm.agent.membership.Message.Dead;
+import io.edgeswarm.agent.membership.Message.Notice;
 import io.edgeswarm.agent.membership.Message.Suspect;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,30 @@ class SwimNodeTest {
         assertThat(member(observer, "node-1").state()).isEqualTo(MemberState.ALIVE);
         assertThat(member(observer, "node-1").incarnation()).isEqualTo(5);
         assertThat(member(observer, "node-1").meta().load()).isEqualTo(5);
+    }
+
+    @Test
+    void noticesReachOnlyTheNamedMembersAndOnlyFromTheAddressTheSenderGossips() {
+        GossipSimulator sim = converged(4, new ArrayList<>());
+        List<String> heardByOne = new ArrayList<>();
+        List<String> heardByTwo = new ArrayList<>();
+        sim.nodes.get(1).node.onNotice((from, body) -> heardByOne.add(from + " " + body.length));
+        sim.nodes.get(2).node.onNotice((from, body) -> heardByTwo.add(from + " " + body.length));
+
+        int sent = sim.nodes.get(0).node.sendNotice(List.of("node-1", "node-0", "node-9"), new byte[] {1, 2, 3});
+        sim.runFor(1_000);
+
+        assertThat(sent).as("itself and a member it does not know are skipped").isEqualTo(1);
+        assertThat(heardByOne).containsExactly("node-0 3");
+        assertThat(heardByTwo).isEmpty();
+
+        SwimNode observer = sim.nodes.get(1).node;
+        long malformed = observer.stats().malformed.sum();
+        observer.onPacket(new NodeAddress("10.9.9.9", 7946), MessageCodec.encode(new Notice("node-0", new byte[1])));
+        observer.onPacket(sim.nodes.get(0).address, MessageCodec.encode(new Notice("node-7", new byte[1])));
+
+        assertThat(heardByOne).as("a notice naming another member's id, or no member's").hasSize(1);
+        assertThat(observer.stats().malformed.sum()).isEqualTo(malformed + 2);
     }
 
     @Test
