@@ -209,6 +209,10 @@ public record EdgeswarmProperties(
      * @param holdingsWaiters polls this agent holds open at once waiting for news of its holdings; beyond this a
      *     waiting poll is refused with 503 and the poller falls back to plain polls for a while; {@code 0} refuses
      *     every one
+     * @param holdingsNoticeInterval how often, at most, a download tells up to {@code holdings-polls} peers fetching
+     *     the same artifact which chunks it stored since its last notice (a datagram each on the gossip socket, as
+     *     BitTorrent's HAVE): the first chunk after a quiet spell is told at once, the rest gathered for this long;
+     *     {@code 0s} sends none, and peers then hear of new chunks through polls and requests only
      * @param catchUpRequests extra chunk requests in flight, at most, for a download that lags the other downloaders
      *     of its zone (one per half {@code requests-per-artifact} of chunks behind their mean), so the slowest member
      *     catches up instead of finishing last; {@code 0} turns it off
@@ -238,6 +242,7 @@ public record EdgeswarmProperties(
             @DefaultValue("16") int holdingsPolls,
             @DefaultValue("2s") @NotNull Duration holdingsWait,
             @DefaultValue("256") @PositiveOrZero int holdingsWaiters,
+            @DefaultValue("100ms") @NotNull Duration holdingsNoticeInterval,
             @DefaultValue("4") int catchUpRequests,
             @DefaultValue("") String congestionControl,
             @DefaultValue("") String firstSendCongestionControl) {
@@ -251,6 +256,8 @@ public record EdgeswarmProperties(
         public static final long MAX_SEND_LOW_WATER = 16 * 1024 * 1024;
         /** Longer waits would outlast the timeouts of proxies and of the poller's own small requests. */
         public static final Duration MAX_HOLDINGS_WAIT = Duration.ofSeconds(10);
+        /** Past this a notice is older than the polls it is meant to beat (one a second). */
+        public static final Duration MAX_HOLDINGS_NOTICE_INTERVAL = Duration.ofSeconds(1);
         /** A kernel name for a congestion control: letters, digits, '_' and '-', 15 at most ({@code TCP_CA_NAME_MAX}). */
         private static final Pattern CONGESTION_CONTROL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,15}");
 
@@ -278,6 +285,11 @@ public record EdgeswarmProperties(
             if (holdingsWait != null && (holdingsWait.isNegative() || holdingsWait.compareTo(MAX_HOLDINGS_WAIT) > 0)) {
                 throw new IllegalArgumentException("edgeswarm.transfer.holdings-wait must be between 0s and "
                         + MAX_HOLDINGS_WAIT.toSeconds() + "s, got " + holdingsWait);
+            }
+            if (holdingsNoticeInterval != null && (holdingsNoticeInterval.isNegative()
+                    || holdingsNoticeInterval.compareTo(MAX_HOLDINGS_NOTICE_INTERVAL) > 0)) {
+                throw new IllegalArgumentException("edgeswarm.transfer.holdings-notice-interval must be between 0s and "
+                        + MAX_HOLDINGS_NOTICE_INTERVAL.toSeconds() + "s, got " + holdingsNoticeInterval);
             }
             if (holdingsWaiters < 0) {
                 throw new IllegalArgumentException("edgeswarm.transfer.holdings-waiters must be 0 or more, got "

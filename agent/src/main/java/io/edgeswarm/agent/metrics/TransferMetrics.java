@@ -32,6 +32,8 @@ public class TransferMetrics {
     private final Counter holdingsWithPeerPoll;
     private final Counter holdingsWithManifest;
     private final Counter holdingsWaited;
+    private final Counter holdingsNoticed;
+    private final Counter noticesSent;
     /**
      * Meters recorded once per chunk, by their tag values. Building and registering a meter per call costs an id,
      * its tags and a registry lookup on every chunk; the tag values come from small fixed sets, so these stay small.
@@ -52,19 +54,24 @@ public class TransferMetrics {
         this.holdingsWithPeerPoll = holdingsLearned(registry, "peer_poll");
         this.holdingsWithManifest = holdingsLearned(registry, "manifest");
         this.holdingsWaited = holdingsLearned(registry, "wait");
+        this.holdingsNoticed = holdingsLearned(registry, "notice");
+        this.noticesSent = Counter.builder("edgeswarm.holdings.notices.sent")
+                .description("Holdings notices sent to peers fetching the same artifact (one datagram each)")
+                .register(registry);
     }
 
     private static Counter holdingsLearned(MeterRegistry registry, String via) {
         return Counter.builder("edgeswarm.holdings.learned")
                 .description("Peers' bitfields a download learned: polled, sent with a chunk, sent with a chunk request, "
-                        + "sent with a poll, sent with the manifest, or polled waiting for news")
+                        + "sent with a poll, sent with the manifest, polled waiting for news, or in a peer's notice")
                 .tag("via", via).register(registry);
     }
 
     /**
      * A download learned a peer's bitfield {@code via} {@code poll} (ours), {@code reply} (with a chunk it served us),
      * {@code request} (with a chunk request it sent us), {@code peer_poll} (with its poll of our bitfield) or
-     * {@code manifest} (with the manifest it served us) or {@code wait} (our poll that waited for news).
+     * {@code manifest} (with the manifest it served us), {@code wait} (our poll that waited for news) or
+     * {@code notice} (chunks the peer told us it stored, {@code HoldingsNotice}).
      */
     public void holdingsLearned(String via) {
         switch (via) {
@@ -74,8 +81,14 @@ public class TransferMetrics {
             case "peer_poll" -> holdingsWithPeerPoll.increment();
             case "manifest" -> holdingsWithManifest.increment();
             case "wait" -> holdingsWaited.increment();
+            case "notice" -> holdingsNoticed.increment();
             default -> throw new IllegalArgumentException("unknown source of holdings: " + via);
         }
+    }
+
+    /** Holdings notices sent, one per peer told. */
+    public void noticesSent(int count) {
+        noticesSent.increment(count);
     }
 
     private static Counter publishes(MeterRegistry registry, String outcome) {

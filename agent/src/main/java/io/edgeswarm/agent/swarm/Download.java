@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,6 +130,10 @@ public final class Download {
     private long firstRequestAt;
     private long firstChunkAt;
     private long lastPeerRefreshAt;
+    /** Chunks stored since the last holdings notice went out ({@link #announceStored}). */
+    private final BitSet unannounced = new BitSet();
+    private long lastNoticeAt = Long.MIN_VALUE / 2;
+    private boolean noticeScheduled;
     /** Bitfield polls open that wait for news ({@link #awaitNews}). */
     private int newsWaits;
     private volatile long bytesFetched;
@@ -420,24 +425,50 @@ public final class Download {
      * artifact are ignored.
      */
     void peerAnnounced(String peerId, BitSet holdings, String via) {
+        context.swarmThread().schedule(() -> peerHolds(peerId, holdings, via, true));
+    }
+
+    /**
+     * A peer's notice named chunks it stored lately ({@link HoldingsNotice}): added to what we knew of it, as an
+     * announced bitfield is. A notice names only the chunks since the peer's last one, and notices may be lost, so
+     * unlike a whole bitfield it does not make the peer's next poll wait.
+     */
+    void peerNoticed(String peerId, BitSet chunks, int uploads) {
         context.swarmThread().schedule(() -> {
             PeerState state = peers.get(peerId);
-            if (state == null || finished || manifest == null || !withinArtifact(holdings)
-                    || state.bannedUntil > context.now()) {
-                return;
+            if (state != null) {
+                // Fresher than the count its last chunk reply brought, if any: it steers requests the same way.
+                state.uploads = uploads;
+                state.uploadsAt = context.now();
             }
-            BitSet known = (BitSet) state.has.clone();
-            known.or(holdings);
-            if (known.equals(state.has) && state.present) {
+            peerHolds(peerId, chunks, "notice", false);
+        });
+    }
+
+    /** What a peer said it holds, added to what we knew; on the swarm thread. */
+    private void peerHolds(String peerId, BitSet holdings, String via, boolean whole) {
+        PeerState state = peers.get(peerId);
+        if (state == null || finished || manifest == null || !withinArtifact(holdings)
+                || state.bannedUntil > context.now()) {
+            return;
+        }
+        BitSet known = (BitSet) state.has.clone();
+        known.or(holdings);
+        if (known.equals(state.has) && state.present) {
+            if (whole) {
                 // Nothing new, but known as of now: no poll of this peer is due for another interval.
                 state.bitfieldAt = context.now();
-                return;
             }
-            learned(state, true, known, via);
-            if (!local.isComplete()) {
-                schedule(context.now());
-            }
-        });
+            return;
+        }
+        long polledAt = state.bitfieldAt;
+        learned(state, true, known, via);
+        if (!whole) {
+            state.bitfieldAt = polledAt;
+        }
+        if (!local.isComplete()) {
+            schedule(context.now());
+        }
     }
 
     /**
@@ -743,6 +774,7 @@ public final class Download {
             firstChunkAt = lastProgressAt;
             announceFirstChunk(peer);
         }
+        announceStored(chunk);
         String source = reply.fromOrigin() ? "origin" : "peer";
         String locality = zoneShare.inZone(peer) ? "same_zone" : "cross_zone";
         context.metrics().fetched(source, locality, length);
@@ -764,6 +796,51 @@ public final class Download {
     private void announceFirstChunk(PeerState sender) {
         HoldingsPolls.firstNews(peers.values(), sender, context.now(), manifest.chunkCount(),
                 context.settings().holdingsPolls()).forEach(this::poll);
+    }
+
+    /**
+     * Tells the peers that may lack it of a chunk just stored, with a notice on the gossip socket
+     * ({@link HoldingsNotice}): at once when the last notice went out {@code holdings-notice-interval} ago or more,
+     * else with every chunk stored meanwhile once that interval is over. So a download sends a few notices a second to
+     * at most {@code holdings-polls} peers each, however fast its chunks arrive.
+     */
+    private void announceStored(int chunk) {
+        long interval = context.settings().holdingsNoticeInterval().toMillis();
+        if (interval == 0) {
+            return;
+        }
+        unannounced.set(chunk);
+        long now = context.now();
+        if (now - lastNoticeAt >= interval) {
+            sendNotice(now);
+        } else if (!noticeScheduled) {
+            noticeScheduled = true;
+            context.swarmThread().schedule(() -> {
+                noticeScheduled = false;
+                sendNotice(context.now());
+            }, lastNoticeAt + interval - now, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sendNotice(long now) {
+        if (unannounced.isEmpty()) {
+            return;
+        }
+        lastNoticeAt = now;
+        BitSet batch = new BitSet();
+        for (int chunk = unannounced.nextSetBit(0); chunk >= 0 && batch.cardinality() < HoldingsNotice.MAX_CHUNKS;
+                chunk = unannounced.nextSetBit(chunk + 1)) {
+            batch.set(chunk);
+        }
+        unannounced.andNot(batch);
+        List<String> recipients = HoldingsNotice.recipients(peers.values(), now, manifest.chunkCount(),
+                context.settings().holdingsPolls());
+        if (!recipients.isEmpty()) {
+            context.sendNotice(recipients, HoldingsNotice.encode(digest, batch, context.uploadsInProgress()));
+        }
+        if (!unannounced.isEmpty()) {
+            announceStored(unannounced.nextSetBit(0)); // more than one notice holds: the rest after the interval
+        }
     }
 
     private void chunkFailed(PeerState peer, int chunk, Throwable error) {

@@ -42,6 +42,12 @@ interface SwarmContext {
 
     void peerBanned(Peer peer, String reason);
 
+    /** Sends a holdings notice ({@link HoldingsNotice}) to these peers; a hint, which may be lost. */
+    void sendNotice(List<String> peerIds, byte[] body);
+
+    /** Chunk uploads this agent has in progress, as its chunk replies report them. */
+    int uploadsInProgress();
+
     /** Why a manifest a peer served must not be used (an untrusted or missing signature), or empty. */
     java.util.Optional<String> manifestRefusal(io.edgeswarm.agent.storage.Manifest manifest);
 

@@ -72,10 +72,14 @@ public class SwarmService implements SwarmContext, DisposableBean {
     private final Counter verificationFailures;
     private final Counter manifestsRefused;
     private final Signing signing;
+    private final UploadSlots uploadSlots;
+    private final FirstSendTurns firstSendTurns;
 
     public SwarmService(ArtifactStore store, GossipService gossip, PeerClient client, TransferMetrics metrics,
             NodeIdentity identity, EdgeswarmProperties properties, MeterRegistry registry, SwarmCatalog catalog,
-            RecentProblems problems, Signing signing) {
+            RecentProblems problems, Signing signing, UploadSlots uploadSlots, FirstSendTurns firstSendTurns) {
+        this.uploadSlots = uploadSlots;
+        this.firstSendTurns = firstSendTurns;
         this.signing = signing;
         this.problems = problems;
         this.catalog = catalog;
@@ -93,6 +97,7 @@ public class SwarmService implements SwarmContext, DisposableBean {
                 .description("Chunks from peers that failed verification").register(registry);
         this.manifestsRefused = Counter.builder("edgeswarm.manifests.refused")
                 .description("Manifests from peers refused for a missing or untrusted signature").register(registry);
+        gossip.onNotice(this::noticeReceived);
     }
 
     /**
@@ -202,6 +207,33 @@ public class SwarmService implements SwarmContext, DisposableBean {
         if (holdings != null) {
             download.peerAnnounced(peerId, holdings, via);
         }
+    }
+
+    /**
+     * A peer's notice of chunks it has stored ({@link HoldingsNotice}), on the gossip thread: if this agent is fetching
+     * that artifact, its download learns them at once. A body this version cannot read is dropped.
+     */
+    void noticeReceived(String peerId, byte[] body) {
+        Optional<HoldingsNotice.Held> held = HoldingsNotice.decode(body);
+        if (held.isEmpty()) {
+            log.debug("Dropped a holdings notice from {} this version cannot read ({} bytes)", peerId, body.length);
+            return;
+        }
+        Download download = active.get(held.get().digest());
+        if (download != null) {
+            download.peerNoticed(peerId, held.get().chunks(), held.get().uploads());
+        }
+    }
+
+    @Override
+    public int uploadsInProgress() {
+        return uploadSlots.inUse() + firstSendTurns.admitted();
+    }
+
+    @Override
+    public void sendNotice(List<String> peerIds, byte[] body) {
+        gossip.sendNotice(peerIds, body);
+        metrics.noticesSent(peerIds.size());
     }
 
     /** Downloads in progress, then the most recently finished ones, newest first. */

@@ -46,6 +46,10 @@ class SwarmTransferIT {
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"peer_poll\"}";
     private static final String HOLDINGS_FROM_WAITS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"wait\"}";
+    private static final String HOLDINGS_FROM_NOTICES =
+            "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"notice\"}";
+    private static final String NOTICES_SENT =
+            "edgeswarm_holdings_notices_sent_total{application=\"edgeswarm-agent\"}";
     private static final String HOLDINGS_FROM_MANIFESTS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"manifest\"}";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
@@ -119,6 +123,9 @@ class SwarmTransferIT {
         // polls them with a wait, and they answer when they have news.
         double learnedFromWaits = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_WAITS)).sum();
         assertThat(learnedFromWaits).isPositive();
+        // Downloads told each other of the chunks they stored, on the gossip socket, and the others learned from it.
+        assertThat(agents.stream().mapToDouble(a -> a.metric(NOTICES_SENT)).sum()).isPositive();
+        assertThat(agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_NOTICES)).sum()).isPositive();
         // Each download learned what the manifest's server holds with the manifest, without polling it first.
         assertThat(agents).allSatisfy(a -> assertThat(a.metric(HOLDINGS_FROM_MANIFESTS)).as(a.id).isEqualTo(1));
         // Client-server would have the origin send 5 copies.

@@ -67,6 +67,20 @@ class TransferPropertiesTest {
     }
 
     @Test
+    void noticesGoOutEvery100MillisecondsAtMostUnlessTurnedOffAndNeverLessOftenThanASecond() {
+        assertThat(bind(Map.of()).transfer().holdingsNoticeInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(bind(Map.of("edgeswarm.transfer.holdings-notice-interval", "0s")).transfer()
+                .holdingsNoticeInterval()).isZero();
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.holdings-notice-interval", "2s")))
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessageContaining("edgeswarm.transfer.holdings-notice-interval must be between 0s and 1s");
+        assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.holdings-notice-interval", "-1ms")))
+                .isInstanceOf(BindException.class)
+                .rootCause().hasMessageContaining("holdings-notice-interval");
+    }
+
+    @Test
     void aLaggingDownloadMayAskForFourMoreChunksUnlessTurnedOff() {
         assertThat(bind(Map.of()).transfer().catchUpRequests()).isEqualTo(4);
         assertThat(bind(Map.of("edgeswarm.transfer.catch-up-requests", "0")).transfer().catchUpRequests()).isZero();
