@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +90,7 @@ final class HoldingsNotice {
                 told.add(state);
             }
         }
-        told.sort(Comparator.comparing((Download.PeerState s) -> !s.present).thenComparingInt(s -> s.pollOrder));
+        told.sort(HoldingsPolls.FETCHING_FIRST);
         return told.stream().limit(budget).map(state -> state.peer.id()).toList();
     }
 }

@@ -16,6 +16,10 @@ import java.util.function.ToLongFunction;
  */
 final class HoldingsPolls {
 
+    /** Peers known to fetch the artifact first, then in each download's own random order. */
+    static final Comparator<Download.PeerState> FETCHING_FIRST = Comparator
+            .comparing((Download.PeerState s) -> !s.present).thenComparingInt(s -> s.pollOrder);
+
     private HoldingsPolls() {
     }
 
@@ -65,7 +69,7 @@ final class HoldingsPolls {
                 told.add(state);
             }
         }
-        told.sort(Comparator.comparing((Download.PeerState s) -> !s.present).thenComparingInt(s -> s.pollOrder));
+        told.sort(FETCHING_FIRST);
         return told.size() > budget ? List.copyOf(told.subList(0, budget)) : told;
     }
 }
