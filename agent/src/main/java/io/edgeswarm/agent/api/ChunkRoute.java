@@ -133,7 +133,7 @@ class ChunkRoute implements NettyRouteProvider {
         }
         Admission admission = admit(artifact, digest, index);
         headers(response, artifact, region, etag);
-        response.header(SwarmHeaders.UPLOADS, Integer.toString(uploadSlots.inUse() + firstSendTurns.admitted()));
+        response.header(SwarmHeaders.UPLOADS, Integer.toString(swarm.uploadsInProgress()));
         String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
         String locality = requesterZone == null ? "unknown" : requesterZone.equals(zone) ? "same_zone" : "cross_zone";
         Mono<Void> body = region.length() == 0 ? response.send().then()
