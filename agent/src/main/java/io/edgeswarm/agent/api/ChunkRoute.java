@@ -131,7 +131,8 @@ class ChunkRoute implements NettyRouteProvider {
             headers(response, artifact, region, etag);
             return response.send().then();
         }
-        Admission admission = admit(artifact, digest, index);
+        Admission admission = admit(artifact, digest, index,
+                HoldingsHeader.namesNoChunk(request.requestHeaders().get(HoldingsHeader.NAME)));
         headers(response, artifact, region, etag);
         response.header(SwarmHeaders.UPLOADS, Integer.toString(swarm.uploadsInProgress()));
         String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
@@ -168,11 +169,11 @@ class ChunkRoute implements NettyRouteProvider {
      * Lets a GET be served or throws why not. An origin's first send in turns waits for its turn without an upload
      * slot (see {@link FirstSendTurns}); every other send holds a slot.
      */
-    private Admission admit(StoredArtifact artifact, Digest digest, int index) {
+    private Admission admit(StoredArtifact artifact, Digest digest, int index, boolean emptyHanded) {
         if (artifact.isOrigin() && firstSendTurns.enabled()) {
             OriginFirstPass.Claim claim = claimed(artifact, digest, index);
             if (claim.first()) {
-                FirstSendTurns.Turn turn = firstSendTurns.tryAdmit();
+                FirstSendTurns.Turn turn = firstSendTurns.tryAdmit(emptyHanded);
                 if (turn == null) {
                     firstPass.failed(digest, index, claim);
                     throw new UploadSlotsFullException();

@@ -27,6 +27,12 @@ public final class HoldingsHeader {
         return bytes.length > MAX_BYTES ? Optional.empty() : Optional.of(Base64.getEncoder().encodeToString(bytes));
     }
 
+    /** Whether a header names an empty bitfield: the downloader holds no chunk yet. False if absent or malformed. */
+    public static boolean namesNoChunk(String value) {
+        BitSet held = decode(value);
+        return held != null && held.isEmpty();
+    }
+
     /** The bitfield a header names; null if there is none or it is malformed, which only costs a poll. */
     static BitSet decode(String value) {
         if (value == null || value.length() > 4 * (MAX_BYTES / 3 + 1)) {

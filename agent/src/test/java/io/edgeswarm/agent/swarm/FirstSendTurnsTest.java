@@ -129,4 +129,26 @@ class FirstSendTurnsTest {
         assertThat(started).containsExactly("b");
         assertThat(turns.running()).isEqualTo(1);
     }
+
+    @Test
+    void aDownloaderThatHoldsNothingWaitsAheadOfTheOthersInArrivalOrder() {
+        FirstSendTurns turns = new FirstSendTurns(1, QUEUE);
+        Sinks.Empty<Void> a = Sinks.empty();
+        Sinks.Empty<Void> x = Sinks.empty();
+        Sinks.Empty<Void> y = Sinks.empty();
+
+        turns.tryAdmit(false).send(send("a", a)).subscribe();
+        turns.tryAdmit(false).send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit(true).send(send("x", x)).subscribe();
+        Disposable gone = turns.tryAdmit(true).send(send("gone", Sinks.empty())).subscribe();
+        turns.tryAdmit(true).send(send("y", y)).subscribe();
+        gone.dispose();
+        assertThat(turns.waiting()).isEqualTo(3);
+
+        a.tryEmitEmpty();
+        x.tryEmitEmpty();
+        y.tryEmitEmpty();
+        assertThat(started).containsExactly("a", "x", "y", "b");
+        assertThat(turns.waiting()).isZero();
+    }
 }

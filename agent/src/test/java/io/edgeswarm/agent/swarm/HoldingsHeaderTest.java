@@ -35,4 +35,17 @@ class HoldingsHeaderTest {
         assertThat(HoldingsHeader.decode("not base64!")).isNull();
         assertThat(HoldingsHeader.decode("A".repeat(4 * HoldingsHeader.MAX_BYTES))).isNull();
     }
+
+    @Test
+    void onlyAWellFormedEmptyBitfieldNamesNoChunk() {
+        Bitfield none = new Bitfield(1000);
+        Bitfield one = new Bitfield(1000);
+        one.set(517);
+
+        assertThat(HoldingsHeader.namesNoChunk(HoldingsHeader.encode(none).orElseThrow())).isTrue();
+        assertThat(HoldingsHeader.namesNoChunk(HoldingsHeader.encode(one).orElseThrow())).isFalse();
+        // Unknown is not empty-handed: a downloader that sends no bitfield gets no place ahead.
+        assertThat(HoldingsHeader.namesNoChunk(null)).isFalse();
+        assertThat(HoldingsHeader.namesNoChunk("not base64!")).isFalse();
+    }
 }
