@@ -131,8 +131,7 @@ class ChunkRoute implements NettyRouteProvider {
             headers(response, artifact, region, etag);
             return response.send().then();
         }
-        Admission admission = admit(artifact, digest, index,
-                HoldingsHeader.namesNoChunk(request.requestHeaders().get(HoldingsHeader.NAME)));
+        Admission admission = admit(artifact, digest, index, request);
         headers(response, artifact, region, etag);
         response.header(SwarmHeaders.UPLOADS, Integer.toString(swarm.uploadsInProgress()));
         String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
@@ -169,10 +168,12 @@ class ChunkRoute implements NettyRouteProvider {
      * Lets a GET be served or throws why not. An origin's first send in turns waits for its turn without an upload
      * slot (see {@link FirstSendTurns}); every other send holds a slot.
      */
-    private Admission admit(StoredArtifact artifact, Digest digest, int index, boolean emptyHanded) {
+    private Admission admit(StoredArtifact artifact, Digest digest, int index, HttpServerRequest request) {
         if (artifact.isOrigin() && firstSendTurns.enabled()) {
             OriginFirstPass.Claim claim = claimed(artifact, digest, index);
             if (claim.first()) {
+                // Read only here: every other request would decode the bitfield for nothing.
+                boolean emptyHanded = HoldingsHeader.namesNoChunk(request.requestHeaders().get(HoldingsHeader.NAME));
                 FirstSendTurns.Turn turn = firstSendTurns.tryAdmit(emptyHanded);
                 if (turn == null) {
                     firstPass.failed(digest, index, claim);

@@ -27,7 +27,8 @@ import reactor.core.publisher.Sinks;
  * <p>A send for a downloader that holds no chunk of the artifact yet goes ahead of the others waiting. In arrival order
  * alone, a downloader that started a second late found the line full of the others' next requests: its first chunk
  * came 1-2 s after its first request, and until then it had nothing to pass on (N=16 lab traces, thirty-second
- * round). Only the first chunk jumps the line, so no downloader waits behind it for long.
+ * round). Only the requests a downloader sends before its first chunk arrives jump the line (a few: {@code
+ * requests-per-peer}), so no downloader waits behind them for long.
  */
 @Component
 public class FirstSendTurns {
