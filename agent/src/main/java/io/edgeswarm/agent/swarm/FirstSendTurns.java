@@ -63,14 +63,9 @@ public class FirstSendTurns {
     /**
      * A place in line for one first send, or null when {@code first-send-queue} sends wait already. The place must
      * be {@linkplain Turn#end() ended} whether or not its send ever runs.
-     */
-    public synchronized Turn tryAdmit() {
-        return tryAdmit(false);
-    }
-
-    /**
-     * {@link #tryAdmit()} for a send whose downloader said it holds no chunk of the artifact: if it must wait, it
-     * waits ahead of every send for a downloader that holds some.
+     *
+     * @param emptyHanded whether the send's downloader said it holds no chunk of the artifact: if it must wait, it
+     *     waits ahead of every send for a downloader that holds some
      */
     public synchronized Turn tryAdmit(boolean emptyHanded) {
         if (!enabled() || admitted >= admitLimit) {

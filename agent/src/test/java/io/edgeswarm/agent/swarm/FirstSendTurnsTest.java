@@ -30,9 +30,9 @@ class FirstSendTurnsTest {
         Sinks.Empty<Void> b = Sinks.empty();
         Sinks.Empty<Void> c = Sinks.empty();
 
-        turns.tryAdmit().send(send("a", a)).subscribe();
-        turns.tryAdmit().send(send("b", b)).subscribe();
-        turns.tryAdmit().send(send("c", c)).subscribe();
+        turns.tryAdmit(false).send(send("a", a)).subscribe();
+        turns.tryAdmit(false).send(send("b", b)).subscribe();
+        turns.tryAdmit(false).send(send("c", c)).subscribe();
         assertThat(started).containsExactly("a");
         assertThat(turns.waiting()).isEqualTo(2);
 
@@ -44,7 +44,7 @@ class FirstSendTurnsTest {
         assertThat(turns.waiting()).isZero();
 
         // The turn is free again: a later send starts at once.
-        turns.tryAdmit().send(send("d", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("d", Sinks.empty())).subscribe();
         assertThat(started).containsExactly("a", "b", "c", "d");
     }
 
@@ -53,9 +53,9 @@ class FirstSendTurnsTest {
         FirstSendTurns turns = new FirstSendTurns(2, QUEUE);
         Sinks.Empty<Void> a = Sinks.empty();
 
-        turns.tryAdmit().send(send("a", a)).subscribe();
-        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
-        turns.tryAdmit().send(send("c", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("a", a)).subscribe();
+        turns.tryAdmit(false).send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("c", Sinks.empty())).subscribe();
         assertThat(started).containsExactly("a", "b");
 
         a.tryEmitEmpty();
@@ -67,9 +67,9 @@ class FirstSendTurnsTest {
         FirstSendTurns turns = new FirstSendTurns(1, QUEUE);
         Sinks.Empty<Void> a = Sinks.empty();
 
-        turns.tryAdmit().send(send("a", a)).subscribe();
-        Disposable gone = turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
-        turns.tryAdmit().send(send("c", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("a", a)).subscribe();
+        Disposable gone = turns.tryAdmit(false).send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("c", Sinks.empty())).subscribe();
         gone.dispose();
         assertThat(turns.waiting()).isEqualTo(1);
 
@@ -81,8 +81,8 @@ class FirstSendTurnsTest {
     void aRunningSendCancelledPassesItsTurnOn() {
         FirstSendTurns turns = new FirstSendTurns(1, QUEUE);
 
-        Disposable running = turns.tryAdmit().send(send("a", Sinks.empty())).subscribe();
-        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
+        Disposable running = turns.tryAdmit(false).send(send("a", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("b", Sinks.empty())).subscribe();
         running.dispose();
 
         assertThat(started).containsExactly("a", "b");
@@ -93,36 +93,36 @@ class FirstSendTurnsTest {
         FirstSendTurns turns = new FirstSendTurns(0, QUEUE);
 
         assertThat(turns.enabled()).isFalse();
-        assertThat(turns.tryAdmit()).isNull();
+        assertThat(turns.tryAdmit(false)).isNull();
     }
 
     @Test
     void beyondTheQueueASendIsRefusedUntilAPlaceEnds() {
         FirstSendTurns turns = new FirstSendTurns(1, 2);
-        FirstSendTurns.Turn running = turns.tryAdmit();
+        FirstSendTurns.Turn running = turns.tryAdmit(false);
         running.send(send("a", Sinks.empty())).subscribe();
-        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
-        turns.tryAdmit().send(send("c", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("c", Sinks.empty())).subscribe();
 
-        assertThat(turns.tryAdmit()).isNull();
+        assertThat(turns.tryAdmit(false)).isNull();
         assertThat(turns.admitted()).isEqualTo(3);
         assertThat(turns.waiting()).isEqualTo(2);
 
         running.end();
         assertThat(started).containsExactly("a", "b");
-        assertThat(turns.tryAdmit()).isNotNull();
+        assertThat(turns.tryAdmit(false)).isNotNull();
     }
 
     @Test
     void aPlaceGivenUpBeforeItsSendIsSubscribedFreesItsPlaceAndNeverSends() {
         FirstSendTurns turns = new FirstSendTurns(1, 0);
-        FirstSendTurns.Turn turn = turns.tryAdmit();
-        assertThat(turns.tryAdmit()).isNull();
+        FirstSendTurns.Turn turn = turns.tryAdmit(false);
+        assertThat(turns.tryAdmit(false)).isNull();
 
         turn.end();
         turn.end();
         assertThat(turns.admitted()).isZero();
-        turns.tryAdmit().send(send("b", Sinks.empty())).subscribe();
+        turns.tryAdmit(false).send(send("b", Sinks.empty())).subscribe();
         assertThat(started).containsExactly("b");
 
         assertThat(turn.send(send("a", Sinks.empty())).onErrorResume(e -> Mono.empty()).block()).isNull();
