@@ -833,7 +833,7 @@ public final class Download {
             batch.set(chunk);
         }
         unannounced.andNot(batch);
-        List<String> recipients = HoldingsNotice.recipients(peers.values(), now, manifest.chunkCount(),
+        List<String> recipients = HoldingsNotice.recipients(peers.values(), batch, now, manifest.chunkCount(),
                 context.settings().holdingsPolls());
         if (!recipients.isEmpty()) {
             context.sendNotice(recipients, HoldingsNotice.encode(digest, batch, context.uploadsInProgress()));

@@ -85,11 +85,27 @@ class HoldingsNoticeTest {
         zone.get(4).present = true;         // known to fetch the artifact
         zone.get(5).present = true;
 
-        List<String> told = HoldingsNotice.recipients(zone, 5_000, 4, 3);
+        BitSet stored = BitSet.valueOf(new long[] {0b0100});
+
+        List<String> told = HoldingsNotice.recipients(zone, stored, 5_000, 4, 3);
 
         assertThat(told).hasSize(3).doesNotContain("h0", "h1");
         assertThat(told.subList(0, 2)).containsExactlyInAnyOrder("h4", "h5");
-        assertThat(HoldingsNotice.recipients(zone, 5_000, 4, 16)).containsExactlyInAnyOrder("h2", "h3", "h4", "h5");
+        assertThat(HoldingsNotice.recipients(zone, stored, 5_000, 4, 16))
+                .containsExactlyInAnyOrder("h2", "h3", "h4", "h5");
+    }
+
+    @Test
+    void aPeerKnownToHoldEveryChunkNamedIsNotTold() {
+        List<Download.PeerState> zone = zone(4);
+        zone.get(1).has.set(2);             // holds chunk 2 but not chunk 1
+        zone.get(2).has.set(1);             // holds chunk 1 but not chunk 2
+        zone.get(3).has.set(0, 3);          // holds chunks 0 to 2
+
+        assertThat(HoldingsNotice.recipients(zone, BitSet.valueOf(new long[] {0b0100}), 5_000, 4, 16))
+                .containsExactlyInAnyOrder("h0", "h2");
+        assertThat(HoldingsNotice.recipients(zone, BitSet.valueOf(new long[] {0b0110}), 5_000, 4, 16))
+                .containsExactlyInAnyOrder("h0", "h1", "h2");
     }
 
     private static List<Download.PeerState> zone(int size) {
