@@ -134,6 +134,10 @@ public final class Download {
     private final BitSet unannounced = new BitSet();
     private long lastNoticeAt = Long.MIN_VALUE / 2;
     private boolean noticeScheduled;
+    /** Notices sent, the datagrams they took (one per recipient) and notices heard, for the log line at the end. */
+    private int noticesSent;
+    private int noticeDatagrams;
+    private int noticesHeard;
     /** Bitfield polls open that wait for news ({@link #awaitNews}). */
     private int newsWaits;
     private volatile long bytesFetched;
@@ -435,6 +439,7 @@ public final class Download {
      */
     void peerNoticed(String peerId, BitSet chunks, int uploads) {
         context.swarmThread().schedule(() -> {
+            noticesHeard++;
             PeerState state = peers.get(peerId);
             if (state != null) {
                 // Fresher than the count its last chunk reply brought, if any: it steers requests the same way.
@@ -837,6 +842,8 @@ public final class Download {
                 context.settings().holdingsPolls());
         if (!recipients.isEmpty()) {
             context.sendNotice(recipients, HoldingsNotice.encode(digest, batch, context.uploadsInProgress()));
+            noticesSent++;
+            noticeDatagrams += recipients.size();
         }
         if (!unannounced.isEmpty()) {
             announceStored(unannounced.nextSetBit(0)); // more than one notice holds: the rest after the interval
@@ -953,9 +960,10 @@ public final class Download {
         ticker.dispose();
         long elapsedMs = context.now() - startedAt;
         log.info("Fetched {} ({} bytes) in {} ms from {} peers (manifest after {} ms, first request after {} ms, "
-                + "first chunk after {} ms; manifest from {} of {} holders asked)", digest, bytesFetched, elapsedMs,
-                peers.size(), since(manifestAt), since(firstRequestAt), since(firstChunkAt), manifestFrom,
-                manifestAskCount);
+                + "first chunk after {} ms; manifest from {} of {} holders asked; holdings notices: {} sent in {} "
+                + "datagrams, {} heard)", digest, bytesFetched, elapsedMs, peers.size(), since(manifestAt),
+                since(firstRequestAt), since(firstChunkAt), manifestFrom, manifestAskCount, noticesSent,
+                noticeDatagrams, noticesHeard);
         context.store().unpin(digest);
         completed.tryEmitValue(local);
         context.finished(this);
