@@ -10,10 +10,12 @@
 # Recording: the `profile` settings, plus every exception created and, on JDK 25, CPU-time samples (JEP 509), at the
 # cost of a few percent of CPU. Each JVM is recorded with its own JDK's jcmd, one file per JVM; the report sums them
 # (`jfr view` reads one recording at a time).
-# Env: JFR_S (default 40), JFR_OUT (default target/jfr under the repository).
+# Env: JFR_S (default 90), JFR_OUT (default target/jfr under the repository). As the swarm adapter's hook, starting
+# 16 recordings took 14 s on 2 cores and the publish and the harness's start another 32 s before T0: a 40 s recording
+# ended before the transfer began (2026-12-06), so the default covers that and a 256 MiB run.
 set -euo pipefail
 REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-SECONDS_TO_RECORD=${JFR_S:-40}
+SECONDS_TO_RECORD=${JFR_S:-90}
 OUT=${JFR_OUT:-$REPO/target/jfr}
 
 rm -rf "$OUT"; mkdir -p "$OUT"
@@ -26,7 +28,7 @@ for pid in $(pgrep -f -- '--edgeswarm.node-id='); do   # whatever the jar is cal
   # CPU-time sampling exists from JDK 25 on; an older JVM refuses the whole command for an unknown event.
   "$jcmd" "$pid" VM.version 2>/dev/null | grep -qE 'JDK (2[5-9]|[3-9][0-9])' && extra+=("jdk.CPUTimeSample#enabled=true")
   "$jcmd" "$pid" JFR.start name=bench settings=profile "duration=${SECONDS_TO_RECORD}s" "filename=$OUT/$pid.jfr" \
-    "jdk.JavaExceptionThrow#enabled=true" "${extra[@]}" > "$OUT/$pid.start.log" 2>&1 & count=$((count + 1))
+    "jdk.JavaExceptionThrow#enabled=true" "jdk.Compilation#threshold=0ms" "jdk.Deoptimization#enabled=true" "${extra[@]}" > "$OUT/$pid.start.log" 2>&1 & count=$((count + 1))
 done
 wait
 echo "recording $count agent JVMs for ${SECONDS_TO_RECORD}s into $OUT; then: bench/jfr-report.py $OUT" >&2

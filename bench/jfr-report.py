@@ -6,7 +6,8 @@
 `jfr view` reads one recording at a time (and misreads several concatenated), so this reads each with `jfr print
 --json` and adds them up: CPU samples by thread kind and by method (JDK 25's CPU-time samples where recorded, else
 the execution samples), allocation by class and by the first frame outside the JDK, exceptions by class and the frame
-that created them, GC pauses, and monitor contention. Needs the `jfr` tool of JDK 21 or later: JFR_TOOL, else the one
+that created them, JIT compilations (time by tier and method) and deoptimizations, GC pauses, and monitor
+contention. Needs the `jfr` tool of JDK 21 or later: JFR_TOOL, else the one
 beside JAVA25, else `jfr` on the PATH.
 """
 import collections
@@ -68,10 +69,11 @@ def seconds(iso_duration):
 
 def table(title, counter, top, unit=''):
     total = sum(counter.values())
-    print(f'\n{title} (total {total:,.0f}{unit})')
+    digits = 3 if unit == ' s' else 0
+    print(f'\n{title} (total {total:,.{digits}f}{unit})')
     for key, value in counter.most_common(top):
         share = 100.0 * value / total if total else 0
-        print(f'  {value:>14,.0f}{unit} {share:5.1f} %  {key}')
+        print(f'  {value:>14,.{digits}f}{unit} {share:5.1f} %  {key}')
 
 
 def main():
@@ -87,11 +89,14 @@ def main():
     alloc_class, alloc_site = collections.Counter(), collections.Counter()
     exc_class, exc_site = collections.Counter(), collections.Counter()
     contention = collections.Counter()
+    compile_tier, compile_method, deopt_reason, deopt_method = (collections.Counter(), collections.Counter(),
+                                                                collections.Counter(), collections.Counter())
     gcs, pauses, longest = 0, 0.0, 0.0
     sample_type = None
     for path in files:
         evs = events(tool, path, ['jdk.CPUTimeSample', 'jdk.ExecutionSample', 'jdk.ObjectAllocationSample',
-                                  'jdk.JavaExceptionThrow', 'jdk.GarbageCollection', 'jdk.JavaMonitorEnter'])
+                                  'jdk.JavaExceptionThrow', 'jdk.GarbageCollection', 'jdk.JavaMonitorEnter',
+                                  'jdk.Compilation', 'jdk.Deoptimization'])
         cpu_time = any(e['type'] == 'jdk.CPUTimeSample' for e in evs)
         wanted_samples = 'jdk.CPUTimeSample' if cpu_time else 'jdk.ExecutionSample'
         sample_type = sample_type or wanted_samples
@@ -114,6 +119,17 @@ def main():
                 gcs += 1
                 pauses += seconds(e['values'].get('sumOfPauses'))
                 longest = max(longest, seconds(e['values'].get('longestPause')))
+            elif kind == 'jdk.Compilation':
+                took = seconds(e['values'].get('duration'))
+                compile_tier[f"tier {e['values'].get('compileLevel')}"] += took
+                method = e['values'].get('method') or {}
+                compile_method[(method.get('type') or {}).get('name', '?').replace('/', '.') + '.'
+                               + method.get('name', '?')] += took
+            elif kind == 'jdk.Deoptimization':
+                deopt_reason[f"{e['values'].get('reason')} / {e['values'].get('action')}"] += 1
+                method = e['values'].get('method') or {}
+                deopt_method[(method.get('type') or {}).get('name', '?').replace('/', '.') + '.'
+                             + method.get('name', '?')] += 1
             elif kind == 'jdk.JavaMonitorEnter':
                 contention[(e['values'].get('monitorClass') or {}).get('name', '?').replace('/', '.')] += 1
     print(f'{len(files)} recordings; CPU from {sample_type}' + (f', {only_threads} threads only' if only_threads else ''))
@@ -125,6 +141,11 @@ def main():
     table('Exceptions created, by class', exc_class, top)
     table('Exceptions created, by the frame that made them', exc_site, top)
     table('Monitor contention (entries waited on, by class)', contention, top)
+    # jfr-agents.sh records every compilation (threshold 0 ms); other recordings hold only the long ones.
+    table('JIT compilation time by tier', compile_tier, top, ' s')
+    table('JIT compilation time by method', compile_method, top, ' s')
+    table('Deoptimizations by reason / action', deopt_reason, top)
+    table('Deoptimizations by method', deopt_method, top)
     print(f'\nGC: {gcs} collections, {pauses:.3f} s paused in all, longest pause {longest * 1000:.1f} ms')
 
 
