@@ -838,8 +838,8 @@ public final class Download {
             batch.set(chunk);
         }
         unannounced.andNot(batch);
-        List<String> recipients = HoldingsNotice.recipients(peers.values(), batch, now, manifest.chunkCount(),
-                context.settings().holdingsPolls());
+        List<String> recipients =
+                HoldingsNotice.recipients(peers.values(), batch, now, context.settings().holdingsPolls());
         if (!recipients.isEmpty()) {
             context.sendNotice(recipients, HoldingsNotice.encode(digest, batch, context.uploadsInProgress()));
             noticesSent++;

@@ -80,18 +80,17 @@ final class HoldingsNotice {
     }
 
     /**
-     * Who hears of a download's new chunks: every peer that may lack them (not banned, not known to hold the whole
-     * artifact, nor every chunk the notice names), those known to be fetching it first, then in the download's own
-     * random order, at most {@code budget}. A peer known to hold the chunks already has no use for the news (as
-     * libtorrent, by default, sends no redundant HAVE); at N=16 that left out a fifth of the datagrams, each one
-     * that neither side's gossip thread handles (a notice usually names two or three chunks, and a peer is left out
-     * only when it is known to hold all of them).
+     * Who hears of a download's new chunks: every peer that may lack them (not banned, not known to hold every chunk
+     * the notice names), those known to be fetching it first, then in the download's own random order, at most
+     * {@code budget}. A peer known to hold the chunks already has no use for the news (as libtorrent, by default,
+     * sends no redundant HAVE); at N=16 that left out a fifth of the datagrams, each one that neither side's gossip
+     * thread handles (a notice usually names two or three chunks, and a peer is left out only when it is known to
+     * hold all of them, which a peer holding the whole artifact always is).
      */
-    static List<String> recipients(Collection<Download.PeerState> peers, BitSet chunks, long now, int chunkCount,
-            int budget) {
+    static List<String> recipients(Collection<Download.PeerState> peers, BitSet chunks, long now, int budget) {
         List<Download.PeerState> told = new ArrayList<>();
         for (Download.PeerState state : peers) {
-            if (state.bannedUntil <= now && !state.holdsAll(chunkCount) && !holdsEvery(state.has, chunks)) {
+            if (state.bannedUntil <= now && !holdsEvery(state.has, chunks)) {
                 told.add(state);
             }
         }

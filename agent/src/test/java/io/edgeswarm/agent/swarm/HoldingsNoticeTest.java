@@ -87,11 +87,11 @@ class HoldingsNoticeTest {
 
         BitSet stored = BitSet.valueOf(new long[] {0b0100});
 
-        List<String> told = HoldingsNotice.recipients(zone, stored, 5_000, 4, 3);
+        List<String> told = HoldingsNotice.recipients(zone, stored, 5_000, 3);
 
         assertThat(told).hasSize(3).doesNotContain("h0", "h1");
         assertThat(told.subList(0, 2)).containsExactlyInAnyOrder("h4", "h5");
-        assertThat(HoldingsNotice.recipients(zone, stored, 5_000, 4, 16))
+        assertThat(HoldingsNotice.recipients(zone, stored, 5_000, 16))
                 .containsExactlyInAnyOrder("h2", "h3", "h4", "h5");
     }
 
@@ -102,9 +102,9 @@ class HoldingsNoticeTest {
         zone.get(2).has.set(1);             // holds chunk 1 but not chunk 2
         zone.get(3).has.set(0, 3);          // holds chunks 0 to 2
 
-        assertThat(HoldingsNotice.recipients(zone, BitSet.valueOf(new long[] {0b0100}), 5_000, 4, 16))
+        assertThat(HoldingsNotice.recipients(zone, BitSet.valueOf(new long[] {0b0100}), 5_000, 16))
                 .containsExactlyInAnyOrder("h0", "h2");
-        assertThat(HoldingsNotice.recipients(zone, BitSet.valueOf(new long[] {0b0110}), 5_000, 4, 16))
+        assertThat(HoldingsNotice.recipients(zone, BitSet.valueOf(new long[] {0b0110}), 5_000, 16))
                 .containsExactlyInAnyOrder("h0", "h1", "h2");
     }
 
