@@ -23,6 +23,8 @@ import datetime
 import re
 import sys
 
+from lab_clock import utc_on_day
+
 COMPILE = re.compile(r'^\s*(\d+)\s+(\d+)\s+([%sbn!]*)\s+(\d)\s+(\S+)(.*)$')
 STARTED = re.compile(r'(\d{4}-\d\d-\d\dT[\d:.]+)Z .*process running for ([0-9.]+)\)')
 NOT_ENTRANT = re.compile(r'made not entrant: (.*)$')
@@ -30,19 +32,13 @@ EXAMPLES = 4
 
 
 def jvm_start(lines):
+    """Epoch seconds of the JVM's start, and of its "Started" line (whose UTC day T0 is taken on)."""
     for line in lines:
         m = STARTED.search(line)
         if m:
-            started = datetime.datetime.fromisoformat(m.group(1)).replace(tzinfo=datetime.timezone.utc)
-            return started.timestamp() - float(m.group(2)), started.date()
+            started = datetime.datetime.fromisoformat(m.group(1)).replace(tzinfo=datetime.timezone.utc).timestamp()
+            return started - float(m.group(2)), started
     return None, None
-
-
-def window_start(arg, day):
-    if re.fullmatch(r'[0-9.]+', arg):
-        return float(arg)
-    clock = datetime.time.fromisoformat(arg)
-    return datetime.datetime.combine(day, clock, tzinfo=datetime.timezone.utc).timestamp()
 
 
 def main(argv):
@@ -51,16 +47,17 @@ def main(argv):
     window_s, logs = float(argv[2]), argv[3:]
     by_tier = collections.Counter()
     kinds = collections.Counter()
-    examples = collections.defaultdict(collections.Counter)
+    jvms = collections.defaultdict(lambda: collections.defaultdict(set))   # (tier, kind) -> method -> logs
     reasons = {'before': collections.Counter(), 'in the window': collections.Counter()}
     for log in logs:
         with open(log, errors='replace') as f:
             lines = f.read().splitlines()
-        start, day = jvm_start(lines)
+        start, started = jvm_start(lines)
         if start is None:
             print(f'{log}: no "process running for" line; skipped', file=sys.stderr)
             continue
-        begin_ms = (window_start(argv[1], day) - start) * 1000
+        t0 = float(argv[1]) if re.fullmatch(r'[0-9.]+', argv[1]) else utc_on_day(started, argv[1])
+        begin_ms = (t0 - start) * 1000
         end_ms = begin_ms + window_s * 1000
         tiers = collections.defaultdict(set)   # method -> tiers compiled at so far
         trapped = set()                        # methods with code made not entrant by an uncommon trap
@@ -88,13 +85,14 @@ def main(argv):
                     else:
                         kind = f'from tier {max(tiers[method])}'
                     kinds[(tier, kind)] += 1
-                    examples[(tier, kind)][method] += 1
+                    jvms[(tier, kind)][method].add(log)
             tiers[method].add(tier)
     print(f'compiles in the {window_s:g} s window by tier: '
           + ', '.join(f'tier {t}: {n}' for t, n in sorted(by_tier.items())))
     print('\ntier  what the method had before        compiles  most frequent (JVMs)')
     for (tier, kind), n in sorted(kinds.items(), key=lambda item: -item[1]):
-        top = ', '.join(f'{method} ({count})' for method, count in examples[(tier, kind)].most_common(EXAMPLES))
+        by_jvms = sorted(jvms[(tier, kind)].items(), key=lambda item: -len(item[1]))[:EXAMPLES]
+        top = ', '.join(f'{method} ({len(logs)})' for method, logs in by_jvms)
         print(f'{tier:>4}  {kind:<32} {n:>8}  {top}')
     for when, counter in reasons.items():
         print(f'\nmade not entrant, {when}: '
