@@ -23,7 +23,7 @@ import datetime
 import re
 import sys
 
-from lab_clock import utc_on_day
+from lab_clock import start_epoch
 
 COMPILE = re.compile(r'^\s*(\d+)\s+(\d+)\s+([%sbn!]*)\s+(\d)\s+(\S+)(.*)$')
 STARTED = re.compile(r'(\d{4}-\d\d-\d\dT[\d:.]+)Z .*process running for ([0-9.]+)\)')
@@ -56,7 +56,7 @@ def main(argv):
         if start is None:
             print(f'{log}: no "process running for" line; skipped', file=sys.stderr)
             continue
-        t0 = float(argv[1]) if re.fullmatch(r'[0-9.]+', argv[1]) else utc_on_day(started, argv[1])
+        t0 = start_epoch(argv[1], started)
         begin_ms = (t0 - start) * 1000
         end_ms = begin_ms + window_s * 1000
         tiers = collections.defaultdict(set)   # method -> tiers compiled at so far
@@ -92,7 +92,7 @@ def main(argv):
     print('\ntier  what the method had before        compiles  most frequent (JVMs)')
     for (tier, kind), n in sorted(kinds.items(), key=lambda item: -item[1]):
         by_jvms = sorted(jvms[(tier, kind)].items(), key=lambda item: -len(item[1]))[:EXAMPLES]
-        top = ', '.join(f'{method} ({len(logs)})' for method, logs in by_jvms)
+        top = ', '.join(f'{method} ({len(in_logs)})' for method, in_logs in by_jvms)
         print(f'{tier:>4}  {kind:<32} {n:>8}  {top}')
     for when, counter in reasons.items():
         print(f'\nmade not entrant, {when}: '

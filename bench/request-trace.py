@@ -30,7 +30,7 @@ import re
 import statistics
 import sys
 
-from lab_clock import utc_on_day
+from lab_clock import start_epoch
 
 LINE = re.compile(r'\b(request|arrived|ended) artifact=(\S+) chunk=(\d+) peer=(\S+) at=(\d+)(?: \S+=(\S+))*')
 STEP = 0.05
@@ -57,9 +57,7 @@ def read(paths):
 
 
 def start_time(text, events):
-    if re.fullmatch(r'\d+(\.\d+)?', text):
-        return float(text)
-    return utc_on_day(events[0][0], text)
+    return start_epoch(text, events[0][0])
 
 
 def main():
