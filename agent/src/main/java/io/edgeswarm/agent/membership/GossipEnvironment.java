@@ -1,5 +1,6 @@
 package io.edgeswarm.agent.membership;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,6 +18,16 @@ public interface GossipEnvironment {
 
     /** Best-effort datagram (UDP); may be lost, duplicated in time, or reordered. */
     void sendPacket(NodeAddress to, byte[] packet);
+
+    /**
+     * The same datagram to each of {@code targets}, as {@link #sendPacket} would send it to each; an environment with a
+     * socket writes them together (one system call for all).
+     */
+    default void sendPackets(List<NodeAddress> targets, byte[] packet) {
+        for (NodeAddress to : targets) {
+            sendPacket(to, packet);
+        }
+    }
 
     /** Reliable message (TCP) for full-state sync; fails silently if the peer is unreachable. */
     void sendStream(NodeAddress to, byte[] message);

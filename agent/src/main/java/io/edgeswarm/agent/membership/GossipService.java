@@ -47,7 +47,11 @@ import reactor.util.retry.Retry;
 public class GossipService implements ApplicationListener<WebServerInitializedEvent>, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(GossipService.class);
-    /** Inbound messages waiting for the protocol thread; beyond this they are dropped (a flood, or a stall). */
+    /**
+     * Steps waiting for the protocol thread (state syncs, notices to send, queries); beyond this they are dropped (a
+     * flood, or a stall). Datagrams need no place here: they are handled on that thread as they are read, and the
+     * socket's receive buffer bounds what waits.
+     */
     private static final int MAX_PENDING = 8_192;
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration JOIN_CHECK_DELAY = Duration.ofSeconds(2);
@@ -108,7 +112,9 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
                 new GossipTransport.Receiver() {
                     @Override
                     public void packet(NodeAddress from, byte[] bytes) {
-                        onNode(current -> current.onPacket(from, bytes));
+                        // On the protocol thread already (the UDP socket's loop), with nothing of the node's on the
+                        // stack: no hand-over through the task queue.
+                        onNodeNow(current -> current.onPacket(from, bytes));
                     }
 
                     @Override
@@ -310,6 +316,19 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         });
     }
 
+    /** As {@link #onNode}, at once: only for callers on the protocol thread that are not inside a step already. */
+    private void onNodeNow(Consumer<SwimNode> step) {
+        SwimNode current = node;
+        if (stopped || current == null) {
+            return;
+        }
+        try {
+            step.accept(current);
+        } catch (RuntimeException e) {
+            log.error("Gossip protocol step failed", e);
+        }
+    }
+
     private void onProtocolThread(Runnable task) {
         if (stopped) {
             return;
@@ -364,6 +383,11 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         @Override
         public void sendPacket(NodeAddress to, byte[] packet) {
             transport.sendPacket(to, packet);
+        }
+
+        @Override
+        public void sendPackets(List<NodeAddress> targets, byte[] packet) {
+            transport.sendPackets(targets, packet);
         }
 
         @Override

@@ -1,15 +1,25 @@
 package io.edgeswarm.agent.membership;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,16 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.ChannelBindException;
-import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
 import reactor.netty.tcp.TcpServer;
-import reactor.netty.udp.UdpServer;
+import reactor.netty.udp.UdpResources;
 
 /**
- * The gossip protocol's sockets on Reactor Netty: one UDP socket for probes and gossip, a TCP listener on the same
- * port for full-state sync (one length-prefixed frame per connection). Seals and opens packets when a cluster key is
- * set; everything that fails to open is dropped and counted here, before the protocol sees it.
+ * The gossip protocol's sockets: one UDP socket for probes, gossip and notices (plain Netty on Reactor Netty's UDP
+ * event loop), a TCP listener on the same port for full-state sync (Reactor Netty; one length-prefixed frame per
+ * connection). Seals and opens packets when a cluster key is set; everything that fails to open is dropped and counted
+ * here, before the protocol sees it.
+ *
+ * <p>Datagrams skip Reactor Netty's receive operators: while artifacts move, every downloader sends and hears a few
+ * hundred notices a second, and the gossip loop was the agents' third largest user of CPU (docs/benchmarks.md).
  */
 final class GossipTransport implements AutoCloseable {
 
@@ -57,7 +71,7 @@ final class GossipTransport implements AutoCloseable {
     final LongAdder droppedUnauthenticated = new LongAdder();
     final LongAdder droppedOversize = new LongAdder();
     final LongAdder streamFailures = new LongAdder();
-    private Connection udp;
+    private Channel udp;
     private DisposableServer tcp;
 
     GossipTransport(String bindHost, int port, PacketCipher cipher, Receiver receiver) {
@@ -73,15 +87,12 @@ final class GossipTransport implements AutoCloseable {
      */
     int start() {
         for (int attempt = 1; ; attempt++) {
-            udp = UdpServer.create().host(bindHost).port(requestedPort)
-                    .handle((in, out) -> in.receiveObject().ofType(DatagramPacket.class).doOnNext(this::onDatagram)
-                            .then())
-                    .bindNow(BIND_TIMEOUT);
-            int port = ((InetSocketAddress) udp.channel().localAddress()).getPort();
+            udp = bindUdp();
+            int port = ((InetSocketAddress) udp.localAddress()).getPort();
             try {
                 tcp = bindTcp(port);
             } catch (ChannelBindException e) {
-                udp.disposeNow();
+                udp.close().awaitUninterruptibly(BIND_TIMEOUT.toMillis());
                 if (requestedPort != 0 || attempt >= FREE_PORT_ATTEMPTS) {
                     throw e;
                 }
@@ -92,6 +103,36 @@ final class GossipTransport implements AutoCloseable {
                     cipher == null ? " without encryption" : ", encrypted");
             return port;
         }
+    }
+
+    private Channel bindUdp() {
+        UdpResources loops = UdpResources.get();
+        EventLoopGroup group = loops.onClient(LoopResources.DEFAULT_NATIVE);
+        ChannelFuture binding = new Bootstrap().group(group)
+                .channel(loops.onChannelClass(DatagramChannel.class, group))
+                // One byte more than a datagram of ours may have: the kernel cuts a longer one to this length, which
+                // onDatagram then drops as oversize, where a buffer of exactly MAX_DATAGRAM would pass it on cut short.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1))
+                .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext context, DatagramPacket datagram) {
+                        onDatagram(datagram);
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+                        // A datagram socket stays open after a failed read or send (an ICMP error, say).
+                        log.debug("Gossip socket error: {}", cause.toString());
+                    }
+                })
+                .bind(bindHost, requestedPort);
+        if (!binding.awaitUninterruptibly(BIND_TIMEOUT.toMillis()) || !binding.isSuccess()) {
+            binding.channel().close();
+            Throwable cause = binding.cause();
+            throw new IllegalStateException("cannot bind the gossip UDP socket to " + bindHost + ":" + requestedPort
+                    + ": " + (cause == null ? "timed out after " + BIND_TIMEOUT.toSeconds() + " s" : cause), cause);
+        }
+        return binding.channel();
     }
 
     private DisposableServer bindTcp(int port) {
@@ -116,16 +157,35 @@ final class GossipTransport implements AutoCloseable {
 
     /** The UDP socket's event loop: packets arrive on it, and are sent from it without a hand-over. */
     EventLoop eventLoop() {
-        return udp.channel().eventLoop();
+        return udp.eventLoop();
     }
 
     void sendPacket(NodeAddress to, byte[] packet) {
-        byte[] wire = seal(packet);
-        InetSocketAddress target = new InetSocketAddress(to.host(), to.port());
-        if (target.isUnresolved()) {
+        sendPackets(List.of(to), packet);
+    }
+
+    /**
+     * The same sealed datagram to every target: one buffer, written once per target and flushed once, so that the
+     * kernel gets them in one {@code sendmmsg}. From another thread the send moves onto {@link #eventLoop()} first.
+     */
+    void sendPackets(List<NodeAddress> targets, byte[] packet) {
+        if (!udp.eventLoop().inEventLoop()) {
+            udp.eventLoop().execute(() -> sendPackets(targets, packet));
             return;
         }
-        udp.channel().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(wire), target));
+        byte[] wire = seal(packet);
+        ByteBuf shared = udp.alloc().directBuffer(wire.length).writeBytes(wire);
+        try {
+            for (NodeAddress to : targets) {
+                InetSocketAddress target = new InetSocketAddress(to.host(), to.port());
+                if (!target.isUnresolved()) {
+                    udp.write(new DatagramPacket(shared.retainedDuplicate(), target), udp.voidPromise());
+                }
+            }
+            udp.flush();
+        } finally {
+            shared.release();
+        }
     }
 
     void sendStream(NodeAddress to, byte[] message) {
@@ -174,7 +234,7 @@ final class GossipTransport implements AutoCloseable {
     @Override
     public void close() {
         if (udp != null) {
-            udp.disposeNow(BIND_TIMEOUT);
+            udp.close().awaitUninterruptibly(BIND_TIMEOUT.toMillis());
         }
         if (tcp != null) {
             tcp.disposeNow(BIND_TIMEOUT);

@@ -139,21 +139,22 @@ public final class SwimNode {
      * without piggybacked gossip; the others are skipped. Returns how many were sent.
      */
     public int sendNotice(Collection<String> memberIds, byte[] body) {
-        byte[] packet = null;
-        int sent = 0;
+        List<NodeAddress> targets = new ArrayList<>(memberIds.size());
         for (String memberId : memberIds) {
             MemberRecord member = members.get(memberId);
-            if (member == null || member.id.equals(id)
-                    || (member.state != MemberState.ALIVE && member.state != MemberState.SUSPECT)) {
-                continue;
+            if (member != null && !member.id.equals(id)
+                    && (member.state == MemberState.ALIVE || member.state == MemberState.SUSPECT)) {
+                targets.add(member.address);
             }
-            if (packet == null) {
-                packet = MessageCodec.encode(new Notice(id, body));
-            }
-            transmit(member.address, packet);
-            sent++;
         }
-        return sent;
+        if (targets.isEmpty()) {
+            return 0;
+        }
+        byte[] packet = MessageCodec.encode(new Notice(id, body));
+        stats.packetsSent.add(targets.size());
+        stats.bytesSent.add((long) packet.length * targets.size());
+        env.sendPackets(targets, packet);
+        return targets.size();
     }
 
     /** Lifeguard's local health: 0 is healthy, up to the awareness multiplier minus one. */
