@@ -17,7 +17,7 @@ import time
 
 KINDS = (('C2', 'C2 Compiler'), ('C1', 'C1 Compiler'), ('nio', 'reactor-http'), ('GC', 'GC'),
          ('gossip', 'gossip'), ('gossip', 'udp-epoll'), ('swarm', 'swarm'), ('chunk-writer', 'chunk-writer'))
-SYSTEM_PART = ('nio', 'chunk-writer', 'C2', 'swarm')
+SYSTEM_PART = ('nio', 'chunk-writer', 'C2', 'swarm', 'gossip')
 
 
 def kind(thread_name):
