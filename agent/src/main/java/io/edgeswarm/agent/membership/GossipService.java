@@ -308,24 +308,20 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
 
     /** A message for the node; dropped while there is none yet (a packet that came before the node was built). */
     private void onNode(Consumer<SwimNode> step) {
-        onProtocolThread(() -> {
-            SwimNode current = node;
-            if (current != null) {
-                step.accept(current);
-            }
-        });
+        onProtocolThread(() -> onCurrentNode(step));
     }
 
     /** As {@link #onNode}, at once: only for callers on the protocol thread that are not inside a step already. */
     private void onNodeNow(Consumer<SwimNode> step) {
-        SwimNode current = node;
-        if (stopped || current == null) {
-            return;
+        if (!stopped) {
+            runStep(() -> onCurrentNode(step));
         }
-        try {
+    }
+
+    private void onCurrentNode(Consumer<SwimNode> step) {
+        SwimNode current = node;
+        if (current != null) {
             step.accept(current);
-        } catch (RuntimeException e) {
-            log.error("Gossip protocol step failed", e);
         }
     }
 
@@ -340,12 +336,17 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         }
         protocolThread.execute(() -> {
             pending.decrementAndGet();
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.error("Gossip protocol step failed", e);
-            }
+            runStep(task);
         });
+    }
+
+    /** One step on the protocol thread: a failure is logged and the thread goes on. */
+    private static void runStep(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("Gossip protocol step failed", e);
+        }
     }
 
     private <T> CompletableFuture<T> onProtocolThreadFuture(java.util.function.Supplier<T> query) {

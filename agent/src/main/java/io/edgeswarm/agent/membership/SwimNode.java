@@ -150,10 +150,7 @@ public final class SwimNode {
         if (targets.isEmpty()) {
             return 0;
         }
-        byte[] packet = MessageCodec.encode(new Notice(id, body));
-        stats.packetsSent.add(targets.size());
-        stats.bytesSent.add((long) packet.length * targets.size());
-        env.sendPackets(targets, packet);
+        transmit(targets, MessageCodec.encode(new Notice(id, body)));
         return targets.size();
     }
 
@@ -721,6 +718,13 @@ public final class SwimNode {
         stats.packetsSent.increment();
         stats.bytesSent.add(packet.length);
         env.sendPacket(to, packet);
+    }
+
+    /** The same packet to each target, counted as that many packets. */
+    private void transmit(List<NodeAddress> targets, byte[] packet) {
+        stats.packetsSent.add(targets.size());
+        stats.bytesSent.add((long) packet.length * targets.size());
+        env.sendPackets(targets, packet);
     }
 
     private void sendStream(NodeAddress to, Message message) {

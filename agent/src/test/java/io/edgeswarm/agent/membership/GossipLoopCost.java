@@ -84,7 +84,7 @@ public final class GossipLoopCost {
         LongAdder sent = new LongAdder();
         ScheduledFuture<?> ticks = sender.eventLoop().scheduleAtFixedRate(() -> {
             for (int i = 0; i < perTick; i++) {
-                send(sender, targets, packet);
+                sender.sendPackets(targets, packet);
                 sent.add(targets.size());
             }
         }, 0, TICK_MS, TimeUnit.MILLISECONDS);
@@ -92,10 +92,6 @@ public final class GossipLoopCost {
         ticks.cancel(false);
         Thread.sleep(TICK_MS * 50L); // the last datagrams land
         return sent.sum();
-    }
-
-    private static void send(GossipTransport sender, List<NodeAddress> targets, byte[] packet) {
-        sender.sendPackets(targets, packet);
     }
 
     private static long udpThreadsCpuNanos(ThreadMXBean threads) {
