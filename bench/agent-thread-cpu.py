@@ -9,11 +9,12 @@ C1/C2 (JIT compilers), swarm (download scheduling), gossip (its UDP loop, which 
 by thread name; sys_<kind> is the kernel part. Only threads alive at a sample count, so short-lived threads are
 missed; the long-lived ones carry the load.
 """
-import datetime
 import os
 import re
 import sys
 import time
+
+from lab_clock import utc_on_day
 
 KINDS = (('C2', 'C2 Compiler'), ('C1', 'C1 Compiler'), ('nio', 'reactor-http'), ('GC', 'GC'),
          ('gossip', 'gossip'), ('gossip', 'udp-epoll'), ('swarm', 'swarm'), ('chunk-writer', 'chunk-writer'))
@@ -57,9 +58,7 @@ def window(path, t0_utc, duration):
     for line in open(path):
         stamp, rest = line.split(' ', 1)
         rows.append((float(stamp), {k: float(v) for k, v in re.findall(r'(\S+)=([\d.]+)', rest)}))
-    day = datetime.datetime.fromtimestamp(rows[0][0], datetime.timezone.utc).date()
-    h, m, s = map(int, t0_utc.split(':'))
-    t0 = datetime.datetime(day.year, day.month, day.day, h, m, s, tzinfo=datetime.timezone.utc).timestamp()
+    t0 = utc_on_day(rows[0][0], t0_utc)
     start = min(rows, key=lambda r: abs(r[0] - t0))
     end = min(rows, key=lambda r: abs(r[0] - t0 - duration))
     delta = {k: end[1].get(k, 0) - start[1].get(k, 0) for k in set(start[1]) | set(end[1])}
