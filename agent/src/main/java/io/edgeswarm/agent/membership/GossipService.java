@@ -2,6 +2,7 @@ package io.edgeswarm.agent.membership;
 
 import io.edgeswarm.agent.config.EdgeswarmProperties;
 import io.edgeswarm.agent.config.NodeIdentity;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -106,6 +107,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     }
 
     synchronized void start(int httpPort) {
+        String gossipHost = gossipHost(identity.advertiseAddress());
         PacketCipher cipher = properties.encrypted()
                 ? new PacketCipher(properties.clusterKey(), properties.previousKeys()) : null;
         GossipTransport socket = new GossipTransport(properties.bindAddress(), properties.port(), cipher,
@@ -125,7 +127,7 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
         int port = socket.start();
         transport = socket;
         protocolThread = socket.eventLoop();
-        NodeAddress self = new NodeAddress(identity.advertiseAddress(), port);
+        NodeAddress self = new NodeAddress(gossipHost, port);
         NodeMeta meta = new NodeMeta(httpScheme + "://" + hostForUrl(identity.advertiseAddress()) + ":" + httpPort,
                 identity.zone(), identity.labels(), 0, new byte[0]);
         node = new SwimNode(identity.nodeId(), self, meta, config, new Environment(), event -> {
@@ -351,6 +353,26 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
 
     private <T> CompletableFuture<T> onProtocolThreadFuture(java.util.function.Supplier<T> query) {
         return CompletableFuture.supplyAsync(query, protocolThread);
+    }
+
+    /**
+     * The address this member gossips: an IP address. A datagram's sender is matched against its member's address
+     * (notices are taken only from there), and a name would be looked up on the protocol thread for every send. So a
+     * host name given as the advertise address is resolved once, here, as HashiCorp's memberlist does; the HTTP
+     * address keeps the name, which a peer's certificate may be issued for.
+     */
+    static String gossipHost(String advertiseAddress) {
+        if (NetUtil.isValidIpV4Address(advertiseAddress) || NetUtil.isValidIpV6Address(advertiseAddress)) {
+            return advertiseAddress;
+        }
+        try {
+            String address = InetAddress.getByName(advertiseAddress).getHostAddress();
+            log.info("Advertise address {} resolved to {} for gossip", advertiseAddress, address);
+            return address;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("edgeswarm.advertise-address '" + advertiseAddress
+                    + "' is neither an IP address nor a host name that resolves: " + e.getMessage(), e);
+        }
     }
 
     private static String hostForUrl(String host) {

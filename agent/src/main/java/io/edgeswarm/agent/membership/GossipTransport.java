@@ -16,6 +16,8 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -70,6 +72,7 @@ final class GossipTransport implements AutoCloseable {
     private final Receiver receiver;
     final LongAdder droppedUnauthenticated = new LongAdder();
     final LongAdder droppedOversize = new LongAdder();
+    final LongAdder droppedNotIp = new LongAdder();
     final LongAdder streamFailures = new LongAdder();
     private Channel udp;
     private DisposableServer tcp;
@@ -177,10 +180,15 @@ final class GossipTransport implements AutoCloseable {
         ByteBuf shared = udp.alloc().directBuffer(wire.length).writeBytes(wire);
         try {
             for (NodeAddress to : targets) {
-                InetSocketAddress target = new InetSocketAddress(to.host(), to.port());
-                if (!target.isUnresolved()) {
-                    udp.write(new DatagramPacket(shared.retainedDuplicate(), target), udp.voidPromise());
+                // Parsed, never looked up: a DNS query here would hold up the protocol thread (members gossip IPs).
+                InetAddress ip = NetUtil.createInetAddressFromIpAddressString(to.host());
+                if (ip == null) {
+                    droppedNotIp.increment();
+                    log.debug("Gossip to {} dropped: not an IP address", to);
+                    continue;
                 }
+                udp.write(new DatagramPacket(shared.retainedDuplicate(), new InetSocketAddress(ip, to.port())),
+                        udp.voidPromise());
             }
             udp.flush();
         } finally {

@@ -28,6 +28,7 @@ class MembershipMetrics {
         dropped(registry, gossip, "unauthenticated", g -> g.transport() == null ? null
                 : g.transport().droppedUnauthenticated);
         dropped(registry, gossip, "oversize", g -> g.transport() == null ? null : g.transport().droppedOversize);
+        dropped(registry, gossip, "not_ip", g -> g.transport() == null ? null : g.transport().droppedNotIp);
         dropped(registry, gossip, "queue_full", g -> g.droppedQueueFull);
         counter(registry, gossip, "edgeswarm.gossip.probes", "outcome", "sent", s -> s.probes);
         counter(registry, gossip, "edgeswarm.gossip.probes", "outcome", "failed", s -> s.probesFailed);

@@ -48,7 +48,13 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(String id, Path workDir, Map<String, String> properties) throws IOException {
-        return start(id, workDir, properties, freeTcpPort(), freeUdpAndTcpPort(), "127.0.0.1", null);
+        return start(id, workDir, properties, "127.0.0.1");
+    }
+
+    /** Starts on loopback, bound to and advertising {@code host}: an IP address or a name for one. */
+    static AgentProcess start(String id, Path workDir, Map<String, String> properties, String host)
+            throws IOException {
+        return start(id, workDir, properties, freeTcpPort(), freeUdpAndTcpPort(), host, null);
     }
 
     /** Starts inside network namespace {@code netns}, bound to and advertising {@code host}, on fixed ports. */
@@ -253,6 +259,19 @@ final class AgentProcess implements AutoCloseable {
         List<JsonNode> list = new ArrayList<>();
         members.forEach(list::add);
         return list.stream().collect(Collectors.toMap(m -> m.get("id").asString(), m -> m.get("state").asString()));
+    }
+
+    /** How this agent sees member {@code id} (its HTTP and gossip addresses, state...); null if not listed. */
+    JsonNode member(String id) {
+        JsonNode members = get("/api/v1/swarm/members");
+        if (members != null) {
+            for (JsonNode member : members) {
+                if (member.get("id").asString().equals(id)) {
+                    return member;
+                }
+            }
+        }
+        return null;
     }
 
     String logTail() {

@@ -53,6 +53,9 @@ class SwarmTransferIT {
     private static final String HOLDINGS_FROM_MANIFESTS =
             "edgeswarm_holdings_learned_total{application=\"edgeswarm-agent\",via=\"manifest\"}";
     private static final Duration TRANSFER = Duration.ofMinutes(3);
+    private static final String NAMED_HOST = "localhost";
+    private static final String GOSSIP_MALFORMED =
+            "edgeswarm_gossip_dropped_total{application=\"edgeswarm-agent\",reason=\"malformed\"}";
 
     // Kept when a test fails: the agents' logs are in it.
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
@@ -67,9 +70,10 @@ class SwarmTransferIT {
     @BeforeAll
     void startSwarmAndPublish() throws Exception {
         origin = start("origin", "zone-a", Map.of());
+        // The downloaders advertise a host name, as with certificates issued for names: they gossip its address.
         for (String[] spec : new String[][] {{"a1", "zone-a"}, {"a2", "zone-a"}, {"b1", "zone-b"}, {"b2", "zone-b"},
                 {"b3", "zone-b"}}) {
-            agents.add(start(spec[0], spec[1], Map.of()));
+            agents.add(start(spec[0], spec[1], Map.of(), NAMED_HOST));
         }
         file = work.resolve("artifact.bin");
         AgentProcess.writeRandom(file, SIZE, 42);
@@ -124,8 +128,14 @@ class SwarmTransferIT {
         double learnedFromWaits = agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_WAITS)).sum();
         assertThat(learnedFromWaits).isPositive();
         // Downloads told each other of the chunks they stored, on the gossip socket, and the others learned from it.
+        // They advertise a name: a notice is taken only from its member's gossip address, which is the name's IP.
         assertThat(agents.stream().mapToDouble(a -> a.metric(NOTICES_SENT)).sum()).isPositive();
         assertThat(agents.stream().mapToDouble(a -> a.metric(HOLDINGS_FROM_NOTICES)).sum()).isPositive();
+        assertThat(agents).allSatisfy(a -> assertThat(a.metric(GOSSIP_MALFORMED)).as(a.id).isZero());
+        AgentProcess named = agents.get(0);
+        var view = origin.member(named.id);
+        assertThat(view.get("address").asString()).isEqualTo("http://" + NAMED_HOST + ":" + named.httpPort);
+        assertThat(view.get("gossipAddress").asString()).isEqualTo("127.0.0.1:" + named.gossipPort);
         // Each download learned what the manifest's server holds with the manifest, without polling it first.
         assertThat(agents).allSatisfy(a -> assertThat(a.metric(HOLDINGS_FROM_MANIFESTS)).as(a.id).isEqualTo(1));
         // Client-server would have the origin send 5 copies.
@@ -256,7 +266,11 @@ class SwarmTransferIT {
     }
 
     private AgentProcess start(String id, String zone, Map<String, String> extra) throws IOException {
-        AgentProcess agent = AgentProcess.start(id, work, withTiming(extra, zone, id));
+        return start(id, zone, extra, "127.0.0.1");
+    }
+
+    private AgentProcess start(String id, String zone, Map<String, String> extra, String host) throws IOException {
+        AgentProcess agent = AgentProcess.start(id, work, withTiming(extra, zone, id), host);
         all.add(agent);
         return agent;
     }

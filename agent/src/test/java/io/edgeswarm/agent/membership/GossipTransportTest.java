@@ -80,6 +80,22 @@ class GossipTransportTest {
     }
 
     @Test
+    void targetByHostNameIsDroppedAndCountedNotLookedUp() throws Exception {
+        Endpoint sender = start(null);
+        Endpoint target = start(null);
+        byte[] ping = "ping".getBytes(StandardCharsets.UTF_8);
+
+        // "localhost" would resolve to the target; a datagram to it proves it was never looked up.
+        sender.transport.sendPackets(List.of(new NodeAddress("localhost", target.address.port()), target.address),
+                ping);
+
+        Received received = target.packets.poll(WAIT_S, TimeUnit.SECONDS);
+        assertThat(received).as("the datagram to the IP address").isNotNull();
+        assertThat(target.packets.poll(QUIET_MS, TimeUnit.MILLISECONDS)).as("a datagram to the name").isNull();
+        assertThat(sender.transport.droppedNotIp.sum()).isEqualTo(1);
+    }
+
+    @Test
     void oversizeDatagramIsDroppedAndCounted() throws Exception {
         Endpoint target = start(null);
         byte[] oversize = new byte[GossipTransport.MAX_DATAGRAM + 1];

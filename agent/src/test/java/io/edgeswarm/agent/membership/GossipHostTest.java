@@ -1,0 +1,25 @@
+package io.edgeswarm.agent.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/** The address a member gossips is an IP address, whatever form the advertise address takes. */
+class GossipHostTest {
+
+    @Test
+    void ipAddressesAreKeptAsGiven() {
+        assertThat(GossipService.gossipHost("10.1.2.3")).isEqualTo("10.1.2.3");
+        assertThat(GossipService.gossipHost("fd00::7")).isEqualTo("fd00::7");
+    }
+
+    @Test
+    void hostNameIsResolvedOnceToAnIpAddress() throws Exception {
+        String host = GossipService.gossipHost("localhost"); // from the hosts file, no DNS query
+
+        assertThat(NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)).as(host).isTrue();
+        assertThat(InetAddress.getByName(host).isLoopbackAddress()).isTrue();
+    }
+}
