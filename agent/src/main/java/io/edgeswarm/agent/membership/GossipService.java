@@ -356,14 +356,16 @@ public class GossipService implements ApplicationListener<WebServerInitializedEv
     }
 
     /**
-     * The address this member gossips: an IP address. A datagram's sender is matched against its member's address
-     * (notices are taken only from there), and a name would be looked up on the protocol thread for every send. So a
-     * host name given as the advertise address is resolved once, here, as HashiCorp's memberlist does; the HTTP
-     * address keeps the name, which a peer's certificate may be issued for.
+     * The address this member gossips: an IP address, written as the transport writes a datagram's sender
+     * ({@link InetAddress#getHostAddress()}: {@code fd00::7} becomes {@code fd00:0:0:0:0:0:0:7}). A sender is matched
+     * against its member's address (notices are taken only from there), and a name would be looked up on the protocol
+     * thread for every send. So a host name given as the advertise address is resolved once, here, as HashiCorp's
+     * memberlist does; the HTTP address keeps the name, which a peer's certificate may be issued for.
      */
     static String gossipHost(String advertiseAddress) {
-        if (NetUtil.isValidIpV4Address(advertiseAddress) || NetUtil.isValidIpV6Address(advertiseAddress)) {
-            return advertiseAddress;
+        InetAddress literal = NetUtil.createInetAddressFromIpAddressString(advertiseAddress);
+        if (literal != null) {
+            return literal.getHostAddress();
         }
         try {
             String address = InetAddress.getByName(advertiseAddress).getHostAddress();

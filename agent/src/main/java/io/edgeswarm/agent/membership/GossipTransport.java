@@ -235,7 +235,8 @@ final class GossipTransport implements AutoCloseable {
         return cipher == null ? plain : cipher.seal(plain);
     }
 
-    private static NodeAddress toNode(InetSocketAddress address) {
+    /** A datagram's sender as a member address; {@code GossipService.gossipHost} writes a member's own the same way. */
+    static NodeAddress toNode(InetSocketAddress address) {
         return new NodeAddress(address.getAddress().getHostAddress(), address.getPort());
     }
 
