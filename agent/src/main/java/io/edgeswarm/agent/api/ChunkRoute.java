@@ -73,8 +73,8 @@ class ChunkRoute implements NettyRouteProvider {
         this.swarm = swarm;
         this.firstSendTurns = firstSendTurns;
         this.sendLowWater = new SendLowWater(properties.transfer().sendLowWater().toBytes());
-        this.firstSendCongestion = CongestionControl.named(properties.transfer().firstSendCongestionControl(),
-                "first-send-congestion-control");
+        this.firstSendCongestion = CongestionControl.forFirstSends(
+                properties.transfer().firstSendCongestionControl(), firstSendTurns.enabled());
         this.store = store;
         this.metrics = metrics;
         this.uploadSlots = uploadSlots;

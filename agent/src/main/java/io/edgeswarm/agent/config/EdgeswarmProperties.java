@@ -196,7 +196,8 @@ public record EdgeswarmProperties(
      * @param receiveBatch bytes of a chunk body the kernel gathers before it wakes the agent to read them
      *     ({@code SO_RCVLOWAT}, Linux's native transport only); {@code 0} wakes on every packet
      * @param firstSendStreams an origin's first copies of chunks sent at once, the rest waiting their turn, so each
-     *     arrives whole sooner and its receiver passes it on sooner; {@code 0} sends them all at once
+     *     arrives whole sooner and its receiver passes it on sooner; {@code 0} sends them all at once, each holding
+     *     an upload slot
      * @param firstSendQueue with {@code first-send-streams} set, first sends that may wait for their turn, holding no
      *     upload slot; beyond this the origin refuses with 503
      * @param sendLowWater unsent bytes a connection carrying a first send may queue in the kernel
@@ -222,7 +223,8 @@ public record EdgeswarmProperties(
      * @param firstSendCongestionControl with {@code first-send-streams} set, the TCP congestion control a connection
      *     switches to when it carries an origin's first send in turns, e.g. {@code cubic}: as a turn ends, the
      *     origin's other flows must grow into the rate it frees within a few round trips, which BBR does only at its
-     *     next probe; blank keeps the connection's own
+     *     next probe; {@value #AUTO_CONGESTION_CONTROL} takes CUBIC where the kernel allows it and keeps the
+     *     connection's own otherwise, a name the kernel refuses stops the agent, blank keeps the connection's own
      */
     public record Transfer(@DefaultValue("4MB") @NotNull DataSize chunkSize,
             @DefaultValue("fixed") @NotNull ChunkSizingMode chunkSizing, DataSize maxUploadRate,
@@ -238,14 +240,14 @@ public record EdgeswarmProperties(
             @DefaultValue("256KB") @NotNull DataSize receiveBatch,
             @DefaultValue("0") @PositiveOrZero int firstSendStreams,
             @DefaultValue("64") @PositiveOrZero int firstSendQueue,
-            @DefaultValue("512KB") @NotNull DataSize sendLowWater,
+            @DefaultValue("256KB") @NotNull DataSize sendLowWater,
             @DefaultValue("16") int holdingsPolls,
             @DefaultValue("2s") @NotNull Duration holdingsWait,
             @DefaultValue("256") @PositiveOrZero int holdingsWaiters,
             @DefaultValue("100ms") @NotNull Duration holdingsNoticeInterval,
             @DefaultValue("4") int catchUpRequests,
             @DefaultValue("") String congestionControl,
-            @DefaultValue("") String firstSendCongestionControl) {
+            @DefaultValue(Transfer.AUTO_CONGESTION_CONTROL) String firstSendCongestionControl) {
 
         /** Chunks below 64 KiB cost more in requests than they save; above 64 MiB one slow peer stalls a chunk. */
         public static final long MIN_CHUNK_SIZE = 64 * 1024;
@@ -258,6 +260,12 @@ public record EdgeswarmProperties(
         public static final Duration MAX_HOLDINGS_WAIT = Duration.ofSeconds(10);
         /** Past this a notice is older than the polls it is meant to beat (one a second). */
         public static final Duration MAX_HOLDINGS_NOTICE_INTERVAL = Duration.ofSeconds(1);
+        /**
+         * {@code first-send-congestion-control}'s default: CUBIC where the kernel allows it, else each connection's
+         * own, so that {@code first-send-streams} alone turns on turns as measured. A default must not stop an agent
+         * whose kernel lacks it, as a name set on purpose does.
+         */
+        public static final String AUTO_CONGESTION_CONTROL = "auto";
         /** A kernel name for a congestion control: letters, digits, '_' and '-', 15 at most ({@code TCP_CA_NAME_MAX}). */
         private static final Pattern CONGESTION_CONTROL_NAME = Pattern.compile("[A-Za-z0-9_-]{1,15}");
 

@@ -21,8 +21,10 @@ import reactor.core.publisher.Sinks;
  * {@code first-send-queue} more wait, and beyond that a request is refused as busy. Holding slots while waiting
  * would refuse the very downloaders the origin must feed (a lab origin refused about a hundred requests in its first
  * seconds that way). {@code first-send-streams} = 0, the default, sends every first copy at once, as any other
- * chunk: in turns the origin must feed each socket as its send ends, and an origin short of CPU does so late while
- * its link idles (docs/benchmarks.md).
+ * chunk. Turns of 6, each turn's connection on CUBIC, gave the lab's fastest runs, but also some of its slowest: a
+ * slow first second at the origin left the peers a backlog they never repaid. Across thin WAN links first sends to
+ * other zones crawl and hold every turn while the origin's own zone waits (edge sites: twice the time). See
+ * docs/benchmarks.md, thirty-first and thirty-eighth rounds.
  *
  * <p>A send for a downloader that holds no chunk of the artifact yet goes ahead of the others waiting. In arrival order
  * alone, a downloader that started a second late found the line full of the others' next requests: its first chunk

@@ -42,14 +42,14 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
         byte[] content = randomBytes(2 * CHUNK, 301);
         String location = published("congestion", content);
 
-        try (Socket firstSend = open(); Socket headOnly = open()) {
+        try (Socket firstSend = open(port); Socket headOnly = open(port)) {
             request(firstSend, "GET", location + "/chunks/0");
             assertThat(answer(firstSend.getInputStream(), true)).isEqualTo(Arrays.copyOfRange(content, 0, CHUNK));
             request(headOnly, "HEAD", location + "/chunks/1");
             assertThat(answer(headOnly.getInputStream(), false)).isEmpty();
 
-            assertThat(serverSideCongestionControl(firstSend)).isEqualTo(chosen());
-            assertThat(serverSideCongestionControl(headOnly)).isEqualTo(kernelDefault());
+            assertThat(serverSideCongestionControl(port, firstSend)).isEqualTo(chosen());
+            assertThat(serverSideCongestionControl(port, headOnly)).isEqualTo(kernelDefault());
         }
     }
 
@@ -58,7 +58,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
         return kernelDefault().equals("reno") ? "cubic" : "reno";
     }
 
-    private static String kernelDefault() {
+    static String kernelDefault() {
         try {
             return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).strip();
         } catch (IOException e) {
@@ -66,7 +66,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
         }
     }
 
-    private Socket open() throws IOException {
+    static Socket open(int port) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), ANSWER_MS);
         socket.setSoTimeout(ANSWER_MS);
@@ -74,7 +74,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
     }
 
     /** Keep-alive, so the server's side of the connection is still there to be looked at afterwards. */
-    private static void request(Socket socket, String method, String path) throws IOException {
+    static void request(Socket socket, String method, String path) throws IOException {
         socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
@@ -84,7 +84,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
      * A 200 answer's body, read by its Content-Length so the connection stays open; a HEAD answer announces a length
      * but carries no body.
      */
-    private static byte[] answer(InputStream in, boolean withBody) throws IOException {
+    static byte[] answer(InputStream in, boolean withBody) throws IOException {
         String status = line(in);
         assertThat(status).startsWith("HTTP/1.1 200");
         int length = 0;
@@ -105,7 +105,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
     }
 
     /** The first word of the detail line {@code ss -ti} prints for the server's end of this client's connection. */
-    private String serverSideCongestionControl(Socket client) throws Exception {
+    static String serverSideCongestionControl(int port, Socket client) throws Exception {
         Process ss = new ProcessBuilder("ss", "-tinH", "state", "established",
                 "( sport = :" + port + " and dport = :" + client.getLocalPort() + " )")
                 .redirectErrorStream(true).start();

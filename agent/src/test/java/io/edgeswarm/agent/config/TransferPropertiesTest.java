@@ -27,13 +27,13 @@ class TransferPropertiesTest {
     }
 
     @Test
-    void firstSendsGoOutAllAtOnceUnlessAskedAndTheSendLowWaterDefaultsTo512KiB() {
+    void firstSendsGoOutAllAtOnceUnlessAskedAndTheSendLowWaterDefaultsTo256KiB() {
         EdgeswarmProperties.Transfer defaults = bind(Map.of()).transfer();
         assertThat(defaults.firstSendStreams()).isZero();
-        assertThat(defaults.sendLowWater().toBytes()).isEqualTo(512 * 1024);
+        assertThat(defaults.sendLowWater().toBytes()).isEqualTo(256 * 1024);
         assertThat(defaults.firstSendQueue()).isEqualTo(64);
-        assertThat(bind(Map.of("edgeswarm.transfer.first-send-streams", "4")).transfer().firstSendStreams())
-                .isEqualTo(4);
+        assertThat(bind(Map.of("edgeswarm.transfer.first-send-streams", "6")).transfer().firstSendStreams())
+                .isEqualTo(6);
     }
 
     @Test
@@ -104,8 +104,10 @@ class TransferPropertiesTest {
     }
 
     @Test
-    void aFirstSendKeepsItsConnectionsCongestionControlUnlessOneIsNamed() {
-        assertThat(bind(Map.of()).transfer().firstSendCongestionControl()).isEmpty();
+    void aFirstSendsCongestionControlIsAutoUnlessOneIsNamedOrItIsBlank() {
+        assertThat(bind(Map.of()).transfer().firstSendCongestionControl()).isEqualTo("auto");
+        assertThat(bind(Map.of("edgeswarm.transfer.first-send-congestion-control", "")).transfer()
+                .firstSendCongestionControl()).isEmpty();
         assertThat(bind(Map.of("edgeswarm.transfer.first-send-congestion-control", "cubic")).transfer()
                 .firstSendCongestionControl()).isEqualTo("cubic");
         assertThatThrownBy(() -> bind(Map.of("edgeswarm.transfer.first-send-congestion-control", "cubic reno")))

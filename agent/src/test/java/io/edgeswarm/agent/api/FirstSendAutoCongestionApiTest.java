@@ -1,0 +1,54 @@
+package io.edgeswarm.agent.api;
+
+import static io.edgeswarm.agent.TestBytes.randomBytes;
+import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.answer;
+import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.kernelDefault;
+import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.open;
+import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.request;
+import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.serverSideCongestionControl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * With {@code first-send-streams} alone set, an origin's first sends take turns each on CUBIC where the kernel has it
+ * ({@code first-send-congestion-control=auto}, the default); a connection that carries no first send keeps the
+ * kernel's default.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"edgeswarm.transfer.chunk-size=1MB", "edgeswarm.transfer.first-send-streams=6",
+                "edgeswarm.gossip.port=0"})
+class FirstSendAutoCongestionApiTest extends RunningAgentTest {
+
+    private static final int CHUNK = 1024 * 1024;
+
+    @Test
+    void aFirstSendTakesItsTurnOnCubicWhereTheKernelHasIt() throws Exception {
+        byte[] content = randomBytes(2 * CHUNK, 302);
+        String location = published("auto-congestion", content);
+
+        try (Socket firstSend = open(port); Socket headOnly = open(port)) {
+            request(firstSend, "GET", location + "/chunks/0");
+            assertThat(answer(firstSend.getInputStream(), true)).isEqualTo(Arrays.copyOfRange(content, 0, CHUNK));
+            request(headOnly, "HEAD", location + "/chunks/1");
+            assertThat(answer(headOnly.getInputStream(), false)).isEmpty();
+
+            String expected = available().contains(CongestionControl.AUTO_FIRST_SEND_CHOICE)
+                    ? CongestionControl.AUTO_FIRST_SEND_CHOICE : kernelDefault();
+            assertThat(serverSideCongestionControl(port, firstSend)).isEqualTo(expected);
+            assertThat(serverSideCongestionControl(port, headOnly)).isEqualTo(kernelDefault());
+        }
+    }
+
+    private static List<String> available() throws IOException {
+        return List.of(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control")).strip()
+                .split("\\s+"));
+    }
+}
