@@ -1,18 +1,14 @@
 package io.edgeswarm.agent.api;
 
 import static io.edgeswarm.agent.TestBytes.randomBytes;
-import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.answer;
+import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.firstSendAndHead;
 import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.kernelDefault;
-import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.open;
-import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.request;
-import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.serverSideCongestionControl;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.edgeswarm.agent.api.FirstSendCongestionApiTest.Seen;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,19 +28,13 @@ class FirstSendAutoCongestionApiTest extends RunningAgentTest {
     @Test
     void aFirstSendTakesItsTurnOnCubicWhereTheKernelHasIt() throws Exception {
         byte[] content = randomBytes(2 * CHUNK, 302);
-        String location = published("auto-congestion", content);
 
-        try (Socket firstSend = open(port); Socket headOnly = open(port)) {
-            request(firstSend, "GET", location + "/chunks/0");
-            assertThat(answer(firstSend.getInputStream(), true)).isEqualTo(Arrays.copyOfRange(content, 0, CHUNK));
-            request(headOnly, "HEAD", location + "/chunks/1");
-            assertThat(answer(headOnly.getInputStream(), false)).isEmpty();
+        Seen seen = firstSendAndHead(port, published("auto-congestion", content), content);
 
-            String expected = available().contains(CongestionControl.AUTO_FIRST_SEND_CHOICE)
-                    ? CongestionControl.AUTO_FIRST_SEND_CHOICE : kernelDefault();
-            assertThat(serverSideCongestionControl(port, firstSend)).isEqualTo(expected);
-            assertThat(serverSideCongestionControl(port, headOnly)).isEqualTo(kernelDefault());
-        }
+        String expected = available().contains(CongestionControl.AUTO_FIRST_SEND_CHOICE)
+                ? CongestionControl.AUTO_FIRST_SEND_CHOICE : kernelDefault();
+        assertThat(seen.firstSend()).isEqualTo(expected);
+        assertThat(seen.headOnly()).isEqualTo(kernelDefault());
     }
 
     private static List<String> available() throws IOException {

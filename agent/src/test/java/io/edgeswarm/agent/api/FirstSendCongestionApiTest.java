@@ -40,16 +40,29 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
     @Test
     void aConnectionCarryingAFirstSendSwitchesAndAnotherKeepsTheDefault() throws Exception {
         byte[] content = randomBytes(2 * CHUNK, 301);
-        String location = published("congestion", content);
 
+        Seen seen = firstSendAndHead(port, published("congestion", content), content);
+
+        assertThat(seen.firstSend()).isEqualTo(chosen());
+        assertThat(seen.headOnly()).isEqualTo(kernelDefault());
+    }
+
+    /** The congestion control of the server's end of a connection that carried a first send, and of one that did not. */
+    record Seen(String firstSend, String headOnly) {
+    }
+
+    /**
+     * GETs the first of the artifact's two chunks, an origin's first send, on one connection and HEADs the second on
+     * another, both kept open, then asks the kernel which congestion control the server's end of each runs.
+     */
+    static Seen firstSendAndHead(int port, String location, byte[] content) throws Exception {
+        int chunk = content.length / 2;
         try (Socket firstSend = open(port); Socket headOnly = open(port)) {
             request(firstSend, "GET", location + "/chunks/0");
-            assertThat(answer(firstSend.getInputStream(), true)).isEqualTo(Arrays.copyOfRange(content, 0, CHUNK));
+            assertThat(answer(firstSend.getInputStream(), true)).isEqualTo(Arrays.copyOfRange(content, 0, chunk));
             request(headOnly, "HEAD", location + "/chunks/1");
             assertThat(answer(headOnly.getInputStream(), false)).isEmpty();
-
-            assertThat(serverSideCongestionControl(port, firstSend)).isEqualTo(chosen());
-            assertThat(serverSideCongestionControl(port, headOnly)).isEqualTo(kernelDefault());
+            return new Seen(serverSideCongestionControl(port, firstSend), serverSideCongestionControl(port, headOnly));
         }
     }
 
@@ -66,7 +79,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
         }
     }
 
-    static Socket open(int port) throws IOException {
+    private static Socket open(int port) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), ANSWER_MS);
         socket.setSoTimeout(ANSWER_MS);
@@ -74,7 +87,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
     }
 
     /** Keep-alive, so the server's side of the connection is still there to be looked at afterwards. */
-    static void request(Socket socket, String method, String path) throws IOException {
+    private static void request(Socket socket, String method, String path) throws IOException {
         socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
@@ -84,7 +97,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
      * A 200 answer's body, read by its Content-Length so the connection stays open; a HEAD answer announces a length
      * but carries no body.
      */
-    static byte[] answer(InputStream in, boolean withBody) throws IOException {
+    private static byte[] answer(InputStream in, boolean withBody) throws IOException {
         String status = line(in);
         assertThat(status).startsWith("HTTP/1.1 200");
         int length = 0;
@@ -105,7 +118,7 @@ class FirstSendCongestionApiTest extends RunningAgentTest {
     }
 
     /** The first word of the detail line {@code ss -ti} prints for the server's end of this client's connection. */
-    static String serverSideCongestionControl(int port, Socket client) throws Exception {
+    private static String serverSideCongestionControl(int port, Socket client) throws Exception {
         Process ss = new ProcessBuilder("ss", "-tinH", "state", "established",
                 "( sport = :" + port + " and dport = :" + client.getLocalPort() + " )")
                 .redirectErrorStream(true).start();
