@@ -79,7 +79,10 @@ final class CongestionControl {
         return turns ? preferred(AUTO_FIRST_SEND_CHOICE, FIRST_SEND_SETTING) : UNCHANGED;
     }
 
-    /** As {@link #named}, but a name the kernel refuses changes nothing, with a warning that says why. */
+    /**
+     * As {@link #named}, but a name the kernel refuses changes nothing, with a warning that says why: what a setting's
+     * {@code auto} picks, which must not stop the agent.
+     */
     static CongestionControl preferred(String name, String setting) {
         try {
             CongestionControl chosen = named(name, setting);

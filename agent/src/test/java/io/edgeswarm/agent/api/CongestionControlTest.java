@@ -57,7 +57,8 @@ class CongestionControlTest {
         assertThat(CongestionControl.forFirstSends("", true).set()).isFalse();
     }
 
-    private static List<String> available() throws IOException {
+    /** The congestion controls this kernel has ({@code tcp_available_congestion_control}). */
+    static List<String> available() throws IOException {
         return List.of(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control")).strip()
                 .split("\\s+"));
     }

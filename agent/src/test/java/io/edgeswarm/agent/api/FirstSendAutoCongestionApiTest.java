@@ -1,15 +1,12 @@
 package io.edgeswarm.agent.api;
 
 import static io.edgeswarm.agent.TestBytes.randomBytes;
+import static io.edgeswarm.agent.api.CongestionControlTest.available;
 import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.firstSendAndHead;
 import static io.edgeswarm.agent.api.FirstSendCongestionApiTest.kernelDefault;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgeswarm.agent.api.FirstSendCongestionApiTest.Seen;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -35,10 +32,5 @@ class FirstSendAutoCongestionApiTest extends RunningAgentTest {
                 ? CongestionControl.AUTO_FIRST_SEND_CHOICE : kernelDefault();
         assertThat(seen.firstSend()).isEqualTo(expected);
         assertThat(seen.headOnly()).isEqualTo(kernelDefault());
-    }
-
-    private static List<String> available() throws IOException {
-        return List.of(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control")).strip()
-                .split("\\s+"));
     }
 }
