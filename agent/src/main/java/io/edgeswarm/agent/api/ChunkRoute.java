@@ -131,11 +131,12 @@ class ChunkRoute implements NettyRouteProvider {
             headers(response, artifact, region, etag);
             return response.send().then();
         }
-        Admission admission = admit(artifact, digest, index, request);
+        String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
+        boolean crossZone = requesterZone != null && !requesterZone.equals(zone);
+        Admission admission = admit(artifact, digest, index, request, crossZone);
         headers(response, artifact, region, etag);
         response.header(SwarmHeaders.UPLOADS, Integer.toString(swarm.uploadsInProgress()));
-        String requesterZone = request.requestHeaders().get(SwarmHeaders.REQUESTER_ZONE);
-        String locality = requesterZone == null ? "unknown" : requesterZone.equals(zone) ? "same_zone" : "cross_zone";
+        String locality = requesterZone == null ? "unknown" : crossZone ? "cross_zone" : "same_zone";
         Mono<Void> body = region.length() == 0 ? response.send().then()
                 : response.sendFile(region.file(), region.offset(), region.length()).then();
         if (admission.turn() != null) {
@@ -165,11 +166,14 @@ class ChunkRoute implements NettyRouteProvider {
     }
 
     /**
-     * Lets a GET be served or throws why not. An origin's first send in turns waits for its turn without an upload
-     * slot (see {@link FirstSendTurns}); every other send holds a slot.
+     * Lets a GET be served or throws why not. An origin's first send to its own zone in turns waits for its turn
+     * without an upload slot (see {@link FirstSendTurns}); every other send holds a slot. A first send to another zone
+     * crosses a WAN link that may carry a fifth of the origin's own rate: in turns it would hold a turn several times
+     * as long while the origin's own zone waits (edge sites, thirty-eighth round), so it takes a slot like any chunk.
      */
-    private Admission admit(StoredArtifact artifact, Digest digest, int index, HttpServerRequest request) {
-        if (artifact.isOrigin() && firstSendTurns.enabled()) {
+    private Admission admit(StoredArtifact artifact, Digest digest, int index, HttpServerRequest request,
+            boolean crossZone) {
+        if (artifact.isOrigin() && firstSendTurns.enabled() && !crossZone) {
             OriginFirstPass.Claim claim = claimed(artifact, digest, index);
             if (claim.first()) {
                 // Read only here: every other request would decode the bitfield for nothing.

@@ -22,9 +22,10 @@ import reactor.core.publisher.Sinks;
  * would refuse the very downloaders the origin must feed (a lab origin refused about a hundred requests in its first
  * seconds that way). {@code first-send-streams} = 0, the default, sends every first copy at once, as any other
  * chunk. Turns of 6, each turn's connection on CUBIC, gave the lab's fastest runs, but also some of its slowest: a
- * slow first second at the origin left the peers a backlog they never repaid. Across thin WAN links first sends to
- * other zones crawl and hold every turn while the origin's own zone waits (edge sites: twice the time). See
- * docs/benchmarks.md, thirty-first and thirty-eighth rounds.
+ * slow first second at the origin left the peers a backlog they never repaid. Only first sends to the origin's own
+ * zone take turns: across thin WAN links first sends to other zones crawl, and in turns they held every turn while
+ * the origin's own zone waited (edge sites: twice the time), so they hold upload slots as any other chunk. See
+ * docs/benchmarks.md, thirty-first, thirty-eighth and thirty-ninth rounds.
  *
  * <p>A send for a downloader that holds no chunk of the artifact yet goes ahead of the others waiting. In arrival order
  * alone, a downloader that started a second late found the line full of the others' next requests: its first chunk
