@@ -49,6 +49,10 @@
 #                   run), the run's T0, and how many chunks each peer had hashed into the whole digest on arrival
 #   ES_FLOW_COUNTERS=1  with ES_TIMELINE, also sample every host's sending connections (tcp_info) and uplink queue
 #                   beside the recording (bench/flow-counters.py; FLOW_HOSTS, FLOW_SAMPLE_S), reported in the .holdings file
+#   ES_AGENT_METRICS=1  with ES_TIMELINE, beside the recording: the origin's chunk requests by outcome, upload slots and
+#                   first sends in turns, once a second from the publish on (.origin), and every peer's chunk requests
+#                   by outcome at the end of the run (.agents); counters since each agent started (warm-up included:
+#                   take differences); one curl a second on the origin's host
 #   ES_REQUEST_TRACE  a directory: every agent writes its chunk requests and their outcomes (RequestTrace at TRACE
 #                   level) to DIR/<node id>.log, for bench/request-trace.py; the console log stays at INFO
 #   ES_NICE         nice value of every agent (default 10; 0 for none): a background service that leaves the CPU to
@@ -193,6 +197,21 @@ warm_up() {        # untimed: h0 publishes a random artifact (in chunks of $1 if
   done
 }
 
+agent_metrics() {   # agent_metrics URL: the agent's request outcomes, upload slots and turns, from its Prometheus page
+  curl -fs -m 2 "$1/actuator/prometheus" \
+    | grep -E '^edgeswarm_(chunk_requests_seconds_count|upload_slots|upload_first_sends)' || true
+}
+
+origin_metrics() { # with ES_TIMELINE and ES_AGENT_METRICS=1, in `seed`'s process group: the origin, once a second
+  local out
+  out=$(cat "$SB_WORK/timeline.path" 2>/dev/null) || return 0
+  out=${out%.txt}.origin
+  for _ in $(seq 1 $(( SB_TIMEOUT + 600 ))); do
+    { echo "@ $EPOCHREALTIME"; agent_metrics "http://$SB_IP:$HTTP_PORT"; } >> "$out"
+    sleep 1
+  done
+}
+
 wait_quiet() {     # until the agents' JITs have drained their queues: all JVMs together under 0.2 s of CPU a second
   local pids ticks last="" now quiet=0 i hz
   hz=$(getconf CLK_TCK)
@@ -252,6 +271,7 @@ seed)
   # counters here).
   if [ -n "${ES_AFTER_PREPARE:-}" ]; then $ES_AFTER_PREPARE; fi
   timeline_record edgeswarm
+  if [ "${ES_AGENT_METRICS:-0}" = 1 ]; then origin_metrics & fi
   curl -fsS -T "$SB_SRC" "http://$SB_IP:$HTTP_PORT/api/v1/artifacts?name=bench/$(tr A-Z a-z <<<"$SB_FILE_NAME")" > "$SB_DIR/published.json" \
     && touch "$SB_DIR/.published"
   wait $agent ;;
@@ -290,6 +310,14 @@ cleanup)
       "$SB_WORK"/h*/agent.log | sed -E 's/.*\(//')
     echo "chunks hashed on arrival: $(cut -d' ' -f1 <<<"$counts" | tr '\n' ' ')of $(head -1 <<<"$counts" | cut -d' ' -f3)" \
       >> "$summary"
+    if [ "${ES_AGENT_METRICS:-0}" = 1 ]; then
+      # The peers are still up here (the harness stops the origin first).
+      for i in $(seq 1 $((SB_N - 1))); do
+        ip=$(echo $SB_IPS | cut -d' ' -f$((i + 1)))
+        echo "@ h$i"
+        ip netns exec "h$i" bash -c "$(declare -f agent_metrics); agent_metrics http://$ip:$HTTP_PORT"
+      done > "${summary%.holdings}.agents"
+    fi
   fi
   if [ -f "$SB_WORK/warm.pids" ]; then
     for pid in $(cat "$SB_WORK/warm.pids"); do pkill -TERM -P "$pid" 2>/dev/null; kill -TERM "$pid" 2>/dev/null; done
