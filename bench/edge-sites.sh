@@ -8,6 +8,7 @@
 # WAN_MBIT (a per-host WAN share: a zone of 4 hosts has 4 x WAN_MBIT towards the rest), split into one leaf per
 # destination zone, whose byte counters give the per-zone figures. Gossip and control traffic count too.
 #   SYSTEMS   adapters to run (default: Edgeswarm with ES_WARM=2, then BitTorrent)
+#   EDGESWARM_JAR, ES_RUNTIME=jdk25-aot  the agents' jar and JVM, as for swarm-distribution.sh (bench/agent-runtime.sh)
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 : "${SWARMBENCH_DIR:?set SWARMBENCH_DIR to the swarmbench harness (bench.sh, run-system.sh, netlab.sh)}"
@@ -60,7 +61,7 @@ snapshot() {      # snapshot FILE: "zone bytes" lines, bytes sent into each zone
 }
 
 if [ -n "$SNAPSHOT_TO" ]; then snapshot "$SNAPSHOT_TO"; exit 0; fi
-[ -f "$REPO/agent/target/edgeswarm-agent.jar" ] || (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
+. "$REPO/bench/agent-runtime.sh"   # EDGESWARM_JAR, ES_RUNTIME=jdk25-aot
 export SB_READY_TIMEOUT=${SB_READY_TIMEOUT:-240}   # the seed warms up (ES_WARM=2) before it publishes
 mkdir -p "$DATA" "$COUNTERS"
 [ -f "$FILE" ] || head -c $((SIZE_MIB * 1024 * 1024)) /dev/urandom > "$FILE"

@@ -12,23 +12,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 : "${SWARMBENCH_DIR:?set SWARMBENCH_DIR to the swarmbench harness (bench.sh, run-system.sh, netlab.sh)}"
 [ -x "$SWARMBENCH_DIR/bench.sh" ] || { echo "$SWARMBENCH_DIR/bench.sh not found" >&2; exit 1; }
-JAR=${EDGESWARM_JAR:-$REPO/agent/target/edgeswarm-agent.jar}
-if [ ! -f "$JAR" ]; then
-  [ -z "${EDGESWARM_JAR:-}" ] || { echo "no agent jar at $EDGESWARM_JAR (EDGESWARM_JAR)" >&2; exit 1; }
-  (cd "$REPO" && ./mvnw -q -B -pl agent -DskipTests package)
-fi
-if [ "${ES_RUNTIME:-}" = jdk25-aot ]; then
-  # The cache is of the jar given (EDGESWARM_JAR, a copy kept apart from later builds, say), rebuilt when that changes.
-  AOT_DIR="$REPO/agent/target/aot"
-  if [ ! -s "$AOT_DIR/app.aot" ] || [ "$(cat "$AOT_DIR/source-jar" 2>/dev/null)" != "$(realpath "$JAR") $(stat -c %Y "$JAR")" ]; then
-    EDGESWARM_JAR="$JAR" OUT="$AOT_DIR" "$REPO/bench/aot-cache.sh"
-  fi
-  export ES_JAVA=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} EDGESWARM_JAR="$AOT_DIR/$(basename "$JAR")"
-  # The adapter's flags plus the cache; the cache is valid only with the GC it was trained with (aot-cache.sh's).
-  export ES_JAVA_OPTS=${ES_JAVA_OPTS:-"-Xmx160m -Xss512k -XX:+UseSerialGC -XX:CICompilerCount=2 -XX:+ExitOnOutOfMemoryError -XX:AOTCache=$AOT_DIR/app.aot"}
-elif [ -n "${ES_RUNTIME:-}" ]; then
-  echo "ES_RUNTIME must be jdk25-aot or unset, got $ES_RUNTIME" >&2; exit 1
-fi
+. "$REPO/bench/agent-runtime.sh"
 export SYSTEMS=${SYSTEMS:-"$REPO/bench/swarmbench/edgeswarm.sh bittorrent"}
 # The seed warms up before it publishes (ES_WARM=2), which takes longer than the harness waits by default.
 # ES_WARM=3 and 4 (a few GiB through every agent first) take minutes.
