@@ -16,6 +16,14 @@
                                                                      the bound's pace (the origin's uplink), at fixed
                                                                      times after T0 until a peer is done: min, mean
                                                                      and max over the peers
+    bench/host-timeline.py idle OUT T0 FILE_BYTES UP_MBIT [END_S]    the lab's upload capacity left idle, in seconds of
+                                                                     all N uplinks at once, by phase: up to the origin's
+                                                                     first MiB, the 5 s after it, up to the origin's
+                                                                     copy, and the tail until END_S (the run's time as
+                                                                     the harness measured it; default: when the last
+                                                                     peer's link had carried the file's size); the
+                                                                     run's time is what the uplinks carried over the
+                                                                     lab's capacity plus that
     bench/host-timeline.py peers OUT T0 [UNTIL_S]                    every sample from T0 to UNTIL_S (default 4): each
                                                                      host's upload in Mbit/s and, for the peers, the
                                                                      MiB received so far, to see which peers idle at
@@ -37,6 +45,9 @@ import time
 from lab_clock import utc_on_day
 
 HEADERS = 1.0
+# What a capped uplink carries by these counters: the shaper counts every 1514-byte frame's headers, the counters one
+# header per offloaded segment, so a link at its cap shows about 1448/1514 of it (the origin's 95.5 Mbit/s of 100).
+COUNTED_PER_CAPPED = 1448 / 1514
 
 
 def lab_ports():
@@ -151,6 +162,47 @@ def behind(path, t0_utc, file_bytes, up_mbit):
         print('%3d s %37.2f %5.2f %5.2f' % (mark, min(debt), sum(debt) / len(debt), max(debt)))
 
 
+def idle(path, t0_utc, file_bytes, up_mbit, end_s=None):
+    """Where a run's time goes, counted in the lab's upload capacity: every uplink's cap, times the run's time, is what
+    the hosts carried plus what they left idle. So each phase's idle capacity, in seconds of all N uplinks at once, is
+    what that phase added to the run's time; what they carried (N-1 copies, plus extra copies, requests and the
+    acknowledgements of what each host downloads) over the lab's capacity is the rest. A peer's link carries the file's
+    size a few tenths of a second before the peer holds the file (the acknowledgements and headers count), so pass the
+    harness's time as END_S for the whole run; T0 here is the first peer's start, a few tens of ms after the
+    harness's."""
+    rows, t0, base = load(path, t0_utc)
+    n = len(base)
+    first = next((stamp - t0 for stamp, hosts in rows if stamp >= t0 and sent(hosts, base, 0) >= 1 << 20), None)
+    copy = one_copy([r for r in rows if r[0] >= t0], base, file_bytes)
+    done = lambda i: next((stamp - t0 for stamp, hosts in rows
+                           if stamp >= t0 and received(hosts, base, i, file_bytes) >= HEADERS), None)
+    ends = [done(i) for i in range(1, n)]
+    if first is None or copy is None or None in ends:
+        sys.exit('the run did not finish on the wire: no origin copy or a peer short of the file')
+    end = max(ends) if end_s is None else end_s
+    cap = up_mbit * 1e6 / 8 * COUNTED_PER_CAPPED
+    phases = [('to the origin\'s first MiB', 0, first), ('the 5 s after it', first, first + 5),
+              ('to the origin\'s copy', first + 5, copy[0] - t0), ('the tail', copy[0] - t0, end)]
+    carried = 0.0
+    parts = []
+    for name, start, stop in phases:
+        origin = peers_sent = 0.0
+        for (a, before), (b, after) in zip(rows, rows[1:]):
+            lo, hi = max(a - t0, start), min(b - t0, stop)
+            if hi > lo:
+                share = (hi - lo) / (b - a)
+                origin += share * sent(after, before, 0)
+                peers_sent += share * sum(sent(after, before, i) for i in range(1, n))
+        span = max(stop - start, 1e-9)
+        carried += origin + peers_sent
+        parts.append('%s (%.2f-%.2f s) %.2f s, the peers at %.0f %%, the origin at %.0f %%' % (
+            name, start, stop, (n * cap * span - origin - peers_sent) / (n * cap),
+            100 * peers_sent / ((n - 1) * cap * span), 100 * origin / (cap * span)))
+    lab = carried / (n * cap)
+    print('%s %.2f s = carried %.2f s + idle %.2f s of the lab\'s %d uplinks; idle: %s' % (
+        'on the wire' if end_s is None else 'run', end, lab, end - lab, n, '; '.join(parts)))
+
+
 def starts(path, t0_utc):
     """When each host's link first carried 64 KiB each way after T0: a peer that received nothing for seconds while
     the others had their first chunks started late (its manifest or first poll waiting for a busy core, or refused
@@ -209,6 +261,9 @@ if __name__ == '__main__':
         owed(sys.argv[2], sys.argv[3], float(sys.argv[4]))
     elif len(sys.argv) == 6 and sys.argv[1] == 'behind':
         behind(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]))
+    elif len(sys.argv) in (6, 7) and sys.argv[1] == 'idle':
+        idle(sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5]),
+             float(sys.argv[6]) if len(sys.argv) == 7 else None)
     elif len(sys.argv) in (4, 5) and sys.argv[1] == 'peers':
         peers(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) == 5 else 4.0)
     elif len(sys.argv) == 4 and sys.argv[1] == 'starts':
