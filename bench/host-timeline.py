@@ -181,8 +181,10 @@ def idle(path, t0_utc, file_bytes, up_mbit, end_s=None):
         sys.exit('the run did not finish on the wire: no origin copy or a peer short of the file')
     end = max(ends) if end_s is None else end_s
     cap = up_mbit * 1e6 / 8 * COUNTED_PER_CAPPED
-    phases = [('to the origin\'s first MiB', 0, first), ('the 5 s after it', first, first + 5),
-              ('to the origin\'s copy', first + 5, copy[0] - t0), ('the tail', copy[0] - t0, end)]
+    copied = copy[0] - t0
+    ramp_end = min(first + 5, copied)  # a run whose origin sends its copy within 5 s has no middle
+    phases = [('to the origin\'s first MiB', 0, first), ('the 5 s after it', first, ramp_end),
+              ('to the origin\'s copy', ramp_end, copied), ('the tail', copied, end)]
     carried = 0.0
     parts = []
     for name, start, stop in phases:
