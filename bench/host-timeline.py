@@ -101,19 +101,28 @@ def one_copy(rows, base, file_bytes):
     return next((r for r in rows if sent(r[1], base, 0) >= file_bytes), None)
 
 
+def first_mib(rows, base):
+    """When the origin had sent its first MiB (data, not handshakes), or None."""
+    return next((stamp for stamp, hosts in rows if sent(hosts, base, 0) >= 1 << 20), None)
+
+
+def carried_file(rows, base, i, file_bytes):
+    """When host i's link had carried the file's size towards it, or None."""
+    return next((stamp for stamp, hosts in rows if received(hosts, base, i, file_bytes) >= HEADERS), None)
+
+
 def holdings(path, t0_utc, file_bytes):
     rows, t0, base = load(path, t0_utc)
     rows = [r for r in rows if r[0] >= t0]
-    got = lambda hosts, i: received(hosts, base, i, file_bytes)
     copy = one_copy(rows, base, file_bytes)
     if copy:
-        shares = [got(copy[1], i) for i in range(1, len(base))]
+        shares = [received(copy[1], base, i, file_bytes) for i in range(1, len(base))]
         print('origin sent one copy at %.1f s; peers held %.1f to %.1f %% (mean %.1f %%)' % (
             copy[0] - t0, 100 * min(shares), 100 * max(shares), 100 * sum(shares) / len(shares)))
     done = []
     for i in range(1, len(base)):
-        at = next((stamp - t0 for stamp, hosts in rows if got(hosts, i) >= HEADERS), None)
-        done.append('h%d %s' % (i, '-' if at is None else '%.1f' % at))
+        at = carried_file(rows, base, i, file_bytes)
+        done.append('h%d %s' % (i, '-' if at is None else '%.1f' % (at - t0)))
     print('link carried the file by: ' + ', '.join(done))
 
 
@@ -127,7 +136,7 @@ def owed(path, t0_utc, file_bytes):
     peers = len(base) - 1
     backlog = lambda hosts: ((peers - 1) * sent(hosts, base, 0)
                              - sum(sent(hosts, base, i) for i in range(1, len(base)))) / file_bytes
-    first = next((stamp for stamp, hosts in rows if sent(hosts, base, 0) >= 1 << 20), None)  # not handshakes: data
+    first = first_mib(rows, base)
     if first is None:
         sys.exit('the origin sent nothing after T0')
     points = []
@@ -172,14 +181,13 @@ def idle(path, t0_utc, file_bytes, up_mbit, end_s=None):
     harness's."""
     rows, t0, base = load(path, t0_utc)
     n = len(base)
-    first = next((stamp - t0 for stamp, hosts in rows if stamp >= t0 and sent(hosts, base, 0) >= 1 << 20), None)
-    copy = one_copy([r for r in rows if r[0] >= t0], base, file_bytes)
-    done = lambda i: next((stamp - t0 for stamp, hosts in rows
-                           if stamp >= t0 and received(hosts, base, i, file_bytes) >= HEADERS), None)
-    ends = [done(i) for i in range(1, n)]
+    after_t0 = [r for r in rows if r[0] >= t0]
+    first, copy = first_mib(after_t0, base), one_copy(after_t0, base, file_bytes)
+    ends = [carried_file(after_t0, base, i, file_bytes) for i in range(1, n)]
     if first is None or copy is None or None in ends:
         sys.exit('the run did not finish on the wire: no origin copy or a peer short of the file')
-    end = max(ends) if end_s is None else end_s
+    first -= t0
+    end = max(ends) - t0 if end_s is None else end_s
     cap = up_mbit * 1e6 / 8 * COUNTED_PER_CAPPED
     copied = copy[0] - t0
     ramp_end = min(first + 5, copied)  # a run whose origin sends its copy within 5 s has no middle
