@@ -54,6 +54,8 @@ class ArtifactController {
     private static final Duration MAX_REPLICATE_WAIT = Duration.ofHours(1);
     /** Artifacts are immutable, so clients and caches may keep them as long as they like. */
     static final CacheControl IMMUTABLE = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
+    private static final String GZIP = "gzip";
+    private static final String GZIP_TAG_SUFFIX = "-" + GZIP;
 
     private final ArtifactStore store;
     private final TransferMetrics metrics;
@@ -62,12 +64,14 @@ class ArtifactController {
     private final SwarmCatalog catalog;
     private final Signing signing;
     private final HoldingsNews news;
+    private final GzippedManifests gzippedManifests;
     private final Duration bodyReadTimeout;
 
     ArtifactController(ArtifactStore store, TransferMetrics metrics, SwarmService swarm,
             OriginFirstPass firstPass, SwarmCatalog catalog, Signing signing, HoldingsNews news,
-            EdgeswarmProperties properties) {
+            GzippedManifests gzippedManifests, EdgeswarmProperties properties) {
         this.news = news;
+        this.gzippedManifests = gzippedManifests;
         this.firstPass = firstPass;
         this.signing = signing;
         this.bodyReadTimeout = properties.limits().readTimeout();
@@ -95,7 +99,10 @@ class ArtifactController {
                 ? store.publish(artifactName, body, request.getHeaders().getContentLength())
                 : store.publish(artifactName, body, parseChunkSize(chunkSize));
         return published
-                .doOnSuccess(manifest -> metrics.published(manifest.size()))
+                .doOnSuccess(manifest -> {
+                    metrics.published(manifest.size());
+                    gzippedManifests.prepare(manifest);
+                })
                 .doOnError(error -> metrics.publishFailed())
                 .map(manifest -> ResponseEntity.created(URI.create("/api/v1/artifacts/" + manifest.digest()))
                         .body(PublishResult.of(manifest, name)));
@@ -230,17 +237,31 @@ class ArtifactController {
     /**
      * The manifest, with this agent's bitfield in {@link HoldingsHeader#NAME} (as a chunk reply carries it): a peer that
      * starts a download here can ask for chunks at once instead of polling the bitfield first. The header is a hint
-     * that only grows stale by missing chunks, so the immutable caching of the manifest itself does no harm.
+     * that only grows stale by missing chunks, so the immutable caching of the manifest itself does no harm. Gzipped
+     * when the request allows it ({@link GzippedManifests}), with an entity tag of its own, as RFC 9110 asks of a
+     * different content coding.
      */
     @GetMapping("/{digest}/manifest")
-    ResponseEntity<Manifest> manifest(@PathVariable String digest) {
+    Mono<ResponseEntity<Object>> manifest(@PathVariable String digest,
+            @RequestHeader(name = HttpHeaders.ACCEPT_ENCODING, required = false) String acceptEncoding) {
         StoredArtifact artifact = store.require(Digest.parse(digest));
         Manifest manifest = artifact.manifest();
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().cacheControl(IMMUTABLE)
-                .eTag(manifest.digest().hex());
+                .varyBy(HttpHeaders.ACCEPT_ENCODING);
         HoldingsHeader.encode(artifact.bitfield()).ifPresent(held -> response.header(HoldingsHeader.NAME, held));
         response.header(SwarmHeaders.ORIGIN, Boolean.toString(artifact.isOrigin()));
-        return response.body(manifest);
+        if (!AcceptEncoding.allowsGzip(acceptEncoding)) {
+            response.eTag(manifest.digest().hex());
+            return Mono.just(response.body(manifest));
+        }
+        response.eTag(manifest.digest().hex() + GZIP_TAG_SUFFIX).contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.CONTENT_ENCODING, GZIP);
+        byte[] cached = gzippedManifests.cached(manifest);
+        if (cached != null) {
+            return Mono.just(response.body(cached));
+        }
+        return Mono.fromCallable(() -> response.<Object>body(gzippedManifests.body(manifest)))
+                .subscribeOn(Schedulers.boundedElastic());
     }
 
     @DeleteMapping("/{digest}")

@@ -166,6 +166,48 @@ class ArtifactApiTest extends RunningAgentTest {
     }
 
     @Test
+    void manifestIsGzippedForClientsThatAllowIt() throws Exception {
+        byte[] content = randomBytes(20 * CHUNK + 5, 120);
+        String digest = publish("gzipped-manifest", content);
+        String manifest = "/api/v1/artifacts/" + digest + "/manifest";
+        String hex = digest.substring(digest.indexOf(':') + 1);
+        // WebTestClient's default connector asks for gzip and inflates it; this one leaves the coding to the test.
+        WebTestClient client = WebTestClient.bindToServer(new org.springframework.http.client.reactive
+                .ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create()))
+                .baseUrl("http://localhost:" + port).build();
+
+        byte[] plain = client.get().uri(manifest).exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist(HttpHeaders.CONTENT_ENCODING)
+                .expectHeader().valueEquals(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
+                .expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + hex + "\"")
+                .expectBody().returnResult().getResponseBody();
+        for (int fetch = 0; fetch < 2; fetch++) { // compressed once, then served from the cache
+            byte[] gzipped = client.get().uri(manifest).header(HttpHeaders.ACCEPT_ENCODING, "br;q=1, gzip;q=0.8")
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals(HttpHeaders.CONTENT_ENCODING, "gzip")
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectHeader().valueEquals(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING)
+                    .expectHeader().valueEquals(HttpHeaders.ETAG, "\"" + hex + "-gzip\"")
+                    .expectHeader().valueEquals(SwarmHeaders.ORIGIN, "true")
+                    .expectHeader().exists(HoldingsHeader.NAME)
+                    .expectBody().returnResult().getResponseBody();
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped))) {
+                assertThat(in.readAllBytes()).isEqualTo(plain);
+            }
+            assertThat(gzipped.length).as("hex digests gzip to little more than half").isLessThan(plain.length * 2 / 3);
+        }
+        client.get().uri(manifest).header(HttpHeaders.ACCEPT_ENCODING, "gzip;q=0, *").exchange()
+                .expectStatus().isOk()
+                .expectHeader().doesNotExist(HttpHeaders.CONTENT_ENCODING)
+                .expectBody().jsonPath("$.digest").isEqualTo(digest);
+        client.get().uri(manifest).header(HttpHeaders.ACCEPT_ENCODING, "gzip")
+                .header(HttpHeaders.IF_NONE_MATCH, "\"" + hex + "-gzip\"").exchange()
+                .expectStatus().isNotModified();
+    }
+
+    @Test
     void chunkIsServedWithItsDigestAsETag() {
         byte[] content = randomBytes(2 * CHUNK + 5, 110);
         String digest = publish("chunked", content);

@@ -97,6 +97,48 @@ class PeerClientChunkTest {
     }
 
     @Test
+    void aManifestIsAskedForGzippedAndInflated() {
+        // Agents serve manifests gzipped to whoever asks (GzippedManifests): most of one is hex digests.
+        List<Digest> chunks = new ArrayList<>();
+        Random random = new Random(11);
+        for (int i = 0; i < 64; i++) {
+            byte[] digest = new byte[32];
+            random.nextBytes(digest);
+            chunks.add(Digest.of(digest));
+        }
+        Manifest manifest = new Manifest(DIGEST, "gzipped", 64L * 1024, 1024, chunks);
+        byte[] gzipped = gzip(JsonMapper.builder().build().writeValueAsBytes(manifest));
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+                .route(routes -> routes.get("/api/v1/artifacts/{digest}/manifest", (request, response) -> {
+                    String accepted = request.requestHeaders().get("Accept-Encoding");
+                    headersSeen.put("Accept-Encoding", String.valueOf(accepted));
+                    if (accepted == null || !accepted.contains("gzip")) {
+                        return response.status(406).send();
+                    }
+                    return response.header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                            .sendByteArray(Mono.just(gzipped));
+                }))
+                .bindNow();
+        servers.add(server);
+        client = client();
+
+        PeerClient.ManifestReply reply = client.manifest(peer(server), manifest.digest()).block();
+
+        assertThat(headersSeen.get("Accept-Encoding")).contains("gzip");
+        assertThat(reply.manifest()).isEqualTo(manifest);
+    }
+
+    private static byte[] gzip(byte[] content) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out)) {
+            gzip.write(content);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void repliesOfEveryKindAndOneConnectionForAll() {
         Peer peer = peer(httpServer());
         client = client();
